@@ -1,0 +1,47 @@
+import { randomUUID } from 'node:crypto';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { Logger } from 'pino';
+import { AppModule, type AppOptions } from './app.module';
+import { HttpErrorFilter } from './common/http-error.filter';
+import { PinoNestLogger } from './common/logger';
+import { requestContext } from './common/request-context';
+import type { CharterConfig } from './config/config';
+import { MetricsService } from './metrics/metrics.service';
+
+/** Builds the Nest application on Fastify (chosen by bench/authz: see README "Performance"). */
+export async function createCharterApp(config: CharterConfig, logger: Logger, options: AppOptions = {}): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    loggerInstance: logger,
+    bodyLimit: config.bodyLimitBytes,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+    trustProxy: true,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, logger, options), adapter, {
+    logger: new PinoNestLogger(logger),
+    abortOnError: false,
+  });
+  app.useGlobalFilters(new HttpErrorFilter(logger));
+
+  const fastify = app.getHttpAdapter().getInstance();
+  const metrics = app.get(MetricsService);
+  // Bound after the body is parsed, so the context survives into guards, resolvers and services.
+  fastify.addHook('preHandler', (request, _reply, done) => {
+    requestContext.enterWith({ requestId: request.id });
+    done();
+  });
+  fastify.addHook('onSend', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+  });
+  fastify.addHook('onResponse', async (request, reply) => {
+    metrics.httpDuration.observe(
+      { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+    if (reply.statusCode >= 500) logger.error({ reqId: request.id, url: request.url, status: reply.statusCode }, 'request failed');
+  });
+
+  await app.init();
+  return app;
+}

@@ -1,0 +1,84 @@
+import { Module, type CanActivate, type DynamicModule, type Type } from '@nestjs/common';
+import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { GraphQLModule } from '@nestjs/graphql';
+import { MercuriusDriver, type MercuriusDriverConfig } from '@nestjs/mercurius';
+import { GraphQLError, NoSchemaIntrospectionCustomRule } from 'graphql';
+import { createComplexityRule, simpleEstimator } from 'graphql-query-complexity';
+import type { Logger } from 'pino';
+import { AuthModule } from './auth/auth.module';
+import { AccessGuard } from './authz/access.guard';
+import { AuthzModule } from './authz/authz.module';
+import { formatGraphqlErrors } from './common/graphql/error-formatter';
+import { PINO_LOGGER } from './common/logger';
+import { ConfigModule } from './config/config.module';
+import { CHARTER_CONFIG, type CharterConfig } from './config/config';
+import { DatabaseModule } from './database/database.module';
+import { GovernanceAuditModule } from './governance-audit/governance-audit.module';
+import { MutationAuditInterceptor } from './governance-audit/mutation-audit.interceptor';
+import { HealthModule } from './health/health.module';
+import { GraphqlMetricsInterceptor } from './metrics/graphql-metrics.interceptor';
+import { MetricsModule } from './metrics/metrics.module';
+
+export interface AppOptions {
+  /**
+   * Replaces the access guard. Only the authorization benchmark uses this, to measure the guard's
+   * cost against a baseline; it is not reachable from configuration.
+   */
+  accessGuard?: Type<CanActivate>;
+}
+
+@Module({})
+export class AppModule {
+  static forRoot(config: CharterConfig, logger: Logger, options: AppOptions = {}): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule,
+        MetricsModule,
+        GovernanceAuditModule,
+        AuthModule,
+        AuthzModule,
+        HealthModule,
+        GraphQLModule.forRootAsync<MercuriusDriverConfig>({
+          driver: MercuriusDriver,
+          inject: [CHARTER_CONFIG],
+          useFactory: (c: CharterConfig) => graphqlOptions(c, logger),
+        }),
+      ],
+      providers: [
+        { provide: PINO_LOGGER, useValue: logger },
+        { provide: APP_GUARD, useClass: options.accessGuard ?? AccessGuard },
+        { provide: APP_INTERCEPTOR, useClass: GraphqlMetricsInterceptor },
+        { provide: APP_INTERCEPTOR, useClass: MutationAuditInterceptor },
+      ],
+    };
+  }
+}
+
+function graphqlOptions(config: CharterConfig, logger: Logger): MercuriusDriverConfig {
+  return {
+    autoSchemaFile: true,
+    sortSchema: true,
+    path: '/graphql',
+    graphiql: !config.production,
+    // Compile hot queries with graphql-jit after the first run.
+    jit: 1,
+    queryDepth: config.graphql.maxDepth,
+    allowBatchedQueries: false,
+    context: (req: unknown) => ({ req }),
+    errorFormatter: formatGraphqlErrors(logger) as unknown as MercuriusDriverConfig['errorFormatter'],
+    // A static list keeps Mercurius' parsed-and-validated query cache on. Field costs here are
+    // constant (simpleEstimator), so the complexity needs no variable values.
+    validationRules: [
+      createComplexityRule({
+        maximumComplexity: config.graphql.maxComplexity,
+        variables: {},
+        estimators: [simpleEstimator({ defaultComplexity: 1 })],
+        createError: (max: number, actual: number) =>
+          new GraphQLError(`query complexity ${actual} exceeds the limit of ${max}`, { extensions: { code: 'QUERY_TOO_COMPLEX' } }),
+      }),
+      ...(config.production ? [NoSchemaIntrospectionCustomRule] : []),
+    ],
+  };
+}

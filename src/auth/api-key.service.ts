@@ -1,0 +1,106 @@
+import { Injectable } from '@nestjs/common';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { AppError, ErrorCode } from '../common/app-error';
+import { GovernanceAuditService } from '../governance-audit/governance-audit.service';
+import { ApiKeyRepository, type ApiKeyRow } from './api-key.repository';
+import { CHARTER_ROLES, type CharterRole, type Principal } from './principal';
+
+export const API_KEY_PREFIX = 'chk_';
+const KEY_PATTERN = /^chk_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$/;
+// last_used_at is written at most this often per key, not on every ingest request.
+const TOUCH_INTERVAL_MS = 60_000;
+
+export interface CreatedApiKey {
+  key: ApiKeyRow;
+  /** The full secret; returned once, never stored. */
+  secret: string;
+}
+
+const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
+
+@Injectable()
+export class ApiKeyService {
+  private readonly lastTouched = new Map<string, number>();
+
+  constructor(
+    private readonly keys: ApiKeyRepository,
+    private readonly audit: GovernanceAuditService,
+  ) {}
+
+  async create(creator: Principal, input: { name: string; roles: string[]; domain?: string | null; expiresAt?: Date | null }): Promise<CreatedApiKey> {
+    const name = input.name.trim();
+    if (!name || name.length > 200) throw AppError.badInput('input.name', 'name must be 1 to 200 characters');
+    if (input.roles.length === 0) throw AppError.badInput('input.roles', 'at least one role is required');
+    const unknown = input.roles.find((r) => !(CHARTER_ROLES as readonly string[]).includes(r));
+    if (unknown) throw AppError.badInput('input.roles', `unknown role "${unknown}"; roles are ${CHARTER_ROLES.join(', ')}`);
+    if (input.expiresAt && input.expiresAt.getTime() <= Date.now()) throw AppError.badInput('input.expiresAt', 'expiresAt must be in the future');
+    const domain = input.domain?.trim() || '*';
+
+    const prefix = randomBytes(6).toString('hex');
+    const secret = `${API_KEY_PREFIX}${prefix}_${randomBytes(32).toString('base64url')}`;
+    const key = await this.keys.insert({
+      name,
+      prefix,
+      hash: sha256(secret),
+      roles: [...new Set(input.roles)],
+      domain,
+      createdBy: creator.id,
+      expiresAt: input.expiresAt ?? null,
+    });
+    await this.audit.record({
+      action: 'apiKey.create',
+      decision: 'allow',
+      actorId: creator.id,
+      actorLabel: creator.email ?? creator.name ?? null,
+      target: `apikey:${key.id}`,
+      details: { name, roles: key.roles, domain, expiresAt: key.expires_at?.toISOString() ?? null },
+    });
+    return { key, secret };
+  }
+
+  async revoke(actor: Principal, id: string): Promise<ApiKeyRow> {
+    const key = await this.keys.revoke(id, actor.id);
+    if (!key) throw AppError.notFound(`API key ${id}`);
+    await this.audit.record({
+      action: 'apiKey.revoke',
+      decision: 'allow',
+      actorId: actor.id,
+      actorLabel: actor.email ?? actor.name ?? null,
+      target: `apikey:${id}`,
+    });
+    return key;
+  }
+
+  list(afterId: string | null, limit: number): Promise<ApiKeyRow[]> {
+    return this.keys.list(afterId, limit);
+  }
+
+  /** Resolves a presented key to a service principal, or throws UNAUTHENTICATED with the reason. */
+  async authenticate(presented: string): Promise<Principal> {
+    const match = KEY_PATTERN.exec(presented);
+    if (!match) throw new AppError(ErrorCode.UNAUTHENTICATED, 'malformed API key');
+    const key = await this.keys.findByPrefix(match[1]!);
+    const expected = Buffer.from(key?.key_hash ?? sha256('absent'), 'hex');
+    if (!key || !timingSafeEqual(expected, Buffer.from(sha256(presented), 'hex'))) {
+      throw new AppError(ErrorCode.UNAUTHENTICATED, 'unknown API key');
+    }
+    if (key.revoked_at) throw new AppError(ErrorCode.UNAUTHENTICATED, 'API key revoked');
+    if (key.expires_at && key.expires_at.getTime() <= Date.now()) throw new AppError(ErrorCode.UNAUTHENTICATED, 'API key expired');
+    await this.touch(key.id);
+    return {
+      id: key.id,
+      subject: `apikey:${key.id}`,
+      kind: 'service',
+      via: 'api_key',
+      name: key.name,
+      roles: key.roles.map((role) => ({ role: role as CharterRole, domain: key.domain })),
+    };
+  }
+
+  private async touch(id: string): Promise<void> {
+    const now = Date.now();
+    if (now - (this.lastTouched.get(id) ?? 0) < TOUCH_INTERVAL_MS) return;
+    this.lastTouched.set(id, now);
+    await this.keys.touch(id);
+  }
+}

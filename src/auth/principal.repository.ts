@@ -1,0 +1,38 @@
+import { Injectable } from '@nestjs/common';
+import { TransactionHost } from '../database/transaction-host';
+
+export interface PrincipalRow {
+  id: string;
+  kind: 'user' | 'service';
+  issuer: string;
+  subject: string;
+  email: string | null;
+  name: string | null;
+  idp_groups: string[];
+  created_at: Date;
+  last_seen_at: Date;
+}
+
+@Injectable()
+export class PrincipalRepository {
+  constructor(private readonly tx: TransactionHost) {}
+
+  /** Creates the principal on first sight, refreshes its profile otherwise. `inserted` tells which. */
+  async upsert(p: { kind: 'user' | 'service'; issuer: string; subject: string; email: string | null; name: string | null; groups: string[] }): Promise<{ id: string; inserted: boolean }> {
+    const rows: { id: string; inserted: boolean }[] = await this.tx.manager.query(
+      `INSERT INTO principals (kind, issuer, subject, email, name, idp_groups)
+       VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (issuer, subject) DO UPDATE
+         SET kind = EXCLUDED.kind, email = EXCLUDED.email, name = EXCLUDED.name,
+             idp_groups = EXCLUDED.idp_groups, last_seen_at = now()
+       RETURNING id, (xmax = 0) AS inserted`,
+      [p.kind, p.issuer, p.subject, p.email, p.name, p.groups],
+    );
+    return rows[0]!;
+  }
+
+  async findById(id: string): Promise<PrincipalRow | null> {
+    const rows: PrincipalRow[] = await this.tx.manager.query(`SELECT * FROM principals WHERE id = $1`, [id]);
+    return rows[0] ?? null;
+  }
+}

@@ -1,0 +1,64 @@
+import { Logger } from '@nestjs/common';
+import { Client } from 'pg';
+import { POLICY_CHANNEL } from './policy.repository';
+
+/**
+ * Listens for policy changes on PostgreSQL's LISTEN/NOTIFY channel and calls `onChange`
+ * (debounced, so a burst of edits costs one reload). On a lost connection it reconnects and
+ * reloads, since notifications sent meanwhile are gone.
+ */
+export class PolicyWatcher {
+  private readonly logger = new Logger(PolicyWatcher.name);
+  private client?: Client;
+  private timer?: NodeJS.Timeout;
+  private stopped = false;
+
+  constructor(
+    private readonly databaseUrl: string,
+    private readonly onChange: () => Promise<void>,
+    private readonly debounceMs = 25,
+  ) {}
+
+  async start(): Promise<void> {
+    const client = new Client({ connectionString: this.databaseUrl, application_name: 'charter-policy-watcher' });
+    client.on('notification', () => this.schedule());
+    client.on('error', (error) => {
+      this.logger.warn(`policy watcher connection lost: ${error.message}`);
+      void this.reconnect(client);
+    });
+    await client.connect();
+    await client.query(`LISTEN ${POLICY_CHANNEL}`);
+    this.client = client;
+  }
+
+  private async reconnect(failed: Client, delayMs = 500): Promise<void> {
+    if (this.stopped || this.client !== failed) return;
+    this.client = undefined;
+    await failed.end().catch(() => undefined);
+    while (!this.stopped) {
+      await new Promise((r) => setTimeout(r, delayMs));
+      try {
+        await this.start();
+        this.schedule();
+        return;
+      } catch (error) {
+        this.logger.warn(`policy watcher reconnect failed: ${(error as Error).message}`);
+        delayMs = Math.min(delayMs * 2, 10_000);
+      }
+    }
+  }
+
+  private schedule(): void {
+    if (this.timer || this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.onChange().catch((error: Error) => this.logger.error(`policy reload failed: ${error.message}`));
+    }, this.debounceMs);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.client?.end().catch(() => undefined);
+  }
+}

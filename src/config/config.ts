@@ -1,0 +1,126 @@
+import * as path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * The one place that reads process.env. Everything else receives a `CharterConfig`.
+ * Variables are validated at boot; each bad one yields one line naming it.
+ */
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+const port = (fallback: number) =>
+  z.coerce.number({ error: 'must be a number' }).int('must be an integer').min(1, 'must be between 1 and 65535').max(65535, 'must be between 1 and 65535').default(fallback);
+
+const positiveInt = (fallback: number) =>
+  z.coerce.number({ error: 'must be a number' }).int('must be an integer').positive('must be positive').default(fallback);
+
+const url = (protocols: string[]) =>
+  optionalString.refine(
+    (v) => {
+      if (v === undefined) return true;
+      try {
+        return protocols.includes(new URL(v).protocol);
+      } catch {
+        return false;
+      }
+    },
+    { message: `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}` },
+  );
+
+const envSchema = z.object({
+  PORT: port(4000),
+  HOST: optionalString.default('0.0.0.0'),
+  NODE_ENV: z.enum(['development', 'production', 'test'], { error: 'must be development, production or test' }).default('development'),
+  DATABASE_URL: url(['postgres:', 'postgresql:']),
+  CHARTER_DATA_DIR: optionalString.default('./.charter'),
+  OIDC_ISSUER_URL: url(['https:', 'http:']),
+  OIDC_AUDIENCE: optionalString.default('charter'),
+  OIDC_CLIENT_ID: optionalString.default('charter-console'),
+  OIDC_CLIENT_SECRET: optionalString,
+  OIDC_ROLES_CLAIM: optionalString.default('groups'),
+  OIDC_CLOCK_SKEW_SECONDS: z.coerce.number({ error: 'must be a number' }).int('must be an integer').min(0).max(300, 'must be at most 300').default(30),
+  DEV_IDP_PORT: port(4001),
+  REPORTS_DIR: optionalString,
+  POLICIES_DIR: optionalString.default('./policies'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'must be one of fatal, error, warn, info, debug, trace, silent' }).default('info'),
+  BODY_LIMIT_BYTES: positiveInt(1_048_576),
+  GRAPHQL_MAX_DEPTH: positiveInt(10),
+  GRAPHQL_MAX_COMPLEXITY: positiveInt(1000),
+});
+
+export interface CharterConfig {
+  port: number;
+  host: string;
+  production: boolean;
+  nodeEnv: 'development' | 'production' | 'test';
+  /** Unset: Charter starts an embedded PostgreSQL in `dataDir`. */
+  databaseUrl?: string;
+  dataDir: string;
+  policiesDir: string;
+  reportsDir: string;
+  oidc: {
+    /** Unset: the built-in development identity provider is started. */
+    issuerUrl?: string;
+    audience: string;
+    clientId: string;
+    clientSecret?: string;
+    rolesClaim: string;
+    clockSkewSeconds: number;
+  };
+  devIdpPort: number;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  bodyLimitBytes: number;
+  graphql: { maxDepth: number; maxComplexity: number };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(problems.join('\n'));
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): CharterConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0]);
+      return `${name}=${JSON.stringify(env[name] ?? '')}: ${issue.message}`;
+    });
+    throw new ConfigError(problems);
+  }
+  const e = parsed.data;
+  if (e.NODE_ENV === 'production' && !e.OIDC_ISSUER_URL) {
+    throw new ConfigError([
+      'OIDC_ISSUER_URL: required when NODE_ENV=production (the built-in identity provider is for development only)',
+    ]);
+  }
+  const dataDir = path.resolve(e.CHARTER_DATA_DIR);
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    production: e.NODE_ENV === 'production',
+    nodeEnv: e.NODE_ENV,
+    databaseUrl: e.DATABASE_URL,
+    dataDir,
+    policiesDir: path.resolve(e.POLICIES_DIR),
+    reportsDir: path.resolve(e.REPORTS_DIR ?? path.join(dataDir, 'reports')),
+    oidc: {
+      issuerUrl: e.OIDC_ISSUER_URL,
+      audience: e.OIDC_AUDIENCE,
+      clientId: e.OIDC_CLIENT_ID,
+      clientSecret: e.OIDC_CLIENT_SECRET,
+      rolesClaim: e.OIDC_ROLES_CLAIM,
+      clockSkewSeconds: e.OIDC_CLOCK_SKEW_SECONDS,
+    },
+    devIdpPort: e.DEV_IDP_PORT,
+    logLevel: e.LOG_LEVEL,
+    bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    graphql: { maxDepth: e.GRAPHQL_MAX_DEPTH, maxComplexity: e.GRAPHQL_MAX_COMPLEXITY },
+  };
+}
+
+/** Nest injection token for the validated config. */
+export const CHARTER_CONFIG = Symbol('CHARTER_CONFIG');
