@@ -23,7 +23,7 @@ export class ApiKeyRepository {
   constructor(private readonly tx: TransactionHost) {}
 
   async insert(k: { name: string; prefix: string; hash: string; roles: string[]; domain: string; createdBy: string; expiresAt: Date | null }): Promise<ApiKeyRow> {
-    const rows: ApiKeyRow[] = await this.tx.manager.query(
+    const rows = await this.tx.query<ApiKeyRow>(
       `INSERT INTO api_keys (name, key_prefix, key_hash, roles, domain, created_by, expires_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${COLUMNS}`,
       [k.name, k.prefix, k.hash, k.roles, k.domain, k.createdBy, k.expiresAt],
@@ -32,12 +32,12 @@ export class ApiKeyRepository {
   }
 
   async findByPrefix(prefix: string): Promise<ApiKeyRow | null> {
-    const rows: ApiKeyRow[] = await this.tx.manager.query(`SELECT ${COLUMNS} FROM api_keys WHERE key_prefix = $1`, [prefix]);
+    const rows = await this.tx.query<ApiKeyRow>(`SELECT ${COLUMNS} FROM api_keys WHERE key_prefix = $1`, [prefix]);
     return rows[0] ?? null;
   }
 
   async revoke(id: string, by: string): Promise<ApiKeyRow | null> {
-    const rows: ApiKeyRow[] = await this.tx.manager.query(
+    const rows = await this.tx.query<ApiKeyRow>(
       `UPDATE api_keys SET revoked_at = COALESCE(revoked_at, now()), revoked_by = COALESCE(revoked_by, $2)
        WHERE id = $1 RETURNING ${COLUMNS}`,
       [id, by],
@@ -46,18 +46,18 @@ export class ApiKeyRepository {
   }
 
   async touch(id: string): Promise<void> {
-    await this.tx.manager.query(`UPDATE api_keys SET last_used_at = now() WHERE id = $1`, [id]);
+    await this.tx.query(`UPDATE api_keys SET last_used_at = now() WHERE id = $1`, [id]);
   }
 
   /** Newest first, keyset-paginated on (created_at, id); `afterId` is the last id of the previous page. */
   async list(afterId: string | null, limit: number): Promise<ApiKeyRow[]> {
     return afterId
-      ? this.tx.manager.query(
+      ? this.tx.query(
           `SELECT ${COLUMNS} FROM api_keys
            WHERE (created_at, id) < (SELECT created_at, id FROM api_keys WHERE id = $1)
            ORDER BY created_at DESC, id DESC LIMIT $2`,
           [afterId, limit],
         )
-      : this.tx.manager.query(`SELECT ${COLUMNS} FROM api_keys ORDER BY created_at DESC, id DESC LIMIT $1`, [limit]);
+      : this.tx.query(`SELECT ${COLUMNS} FROM api_keys ORDER BY created_at DESC, id DESC LIMIT $1`, [limit]);
   }
 }

@@ -19,7 +19,7 @@ export class PrincipalRepository {
 
   /** Creates the principal on first sight, refreshes its profile otherwise. `inserted` tells which. */
   async upsert(p: { kind: 'user' | 'service'; issuer: string; subject: string; email: string | null; name: string | null; groups: string[] }): Promise<{ id: string; inserted: boolean }> {
-    const rows: { id: string; inserted: boolean }[] = await this.tx.manager.query(
+    const rows = await this.tx.query<{ id: string; inserted: boolean }>(
       `INSERT INTO principals (kind, issuer, subject, email, name, idp_groups)
        VALUES ($1, $2, $3, $4, $5, $6)
        ON CONFLICT (issuer, subject) DO UPDATE
@@ -32,7 +32,7 @@ export class PrincipalRepository {
   }
 
   async findById(id: string): Promise<PrincipalRow | null> {
-    const rows: PrincipalRow[] = await this.tx.manager.query(`SELECT * FROM principals WHERE id = $1`, [id]);
+    const rows = await this.tx.query<PrincipalRow>(`SELECT * FROM principals WHERE id = $1`, [id]);
     return rows[0] ?? null;
   }
 }

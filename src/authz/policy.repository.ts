@@ -19,7 +19,7 @@ export class PolicyRepository {
   constructor(private readonly tx: TransactionHost) {}
 
   loadAll(): Promise<PolicyRow[]> {
-    return this.tx.manager.query(`SELECT id, ptype, v0, v1, v2, v3, v4 FROM casbin_rule ORDER BY id`);
+    return this.tx.query(`SELECT id, ptype, v0, v1, v2, v3, v4 FROM casbin_rule ORDER BY id`);
   }
 
   async find(ptype: 'p' | 'g', filter: Partial<Record<'v0' | 'v1' | 'v2' | 'v3' | 'v4', string>>, afterId: string | null, limit: number): Promise<PolicyRow[]> {
@@ -35,7 +35,7 @@ export class PolicyRepository {
       where.push(`id > $${params.length}`);
     }
     params.push(limit);
-    return this.tx.manager.query(
+    return this.tx.query(
       `SELECT id, ptype, v0, v1, v2, v3, v4 FROM casbin_rule WHERE ${where.join(' AND ')} ORDER BY id LIMIT $${params.length}`,
       params,
     );
@@ -43,7 +43,7 @@ export class PolicyRepository {
 
   /** Returns the new row, or null when the identical rule already exists. */
   async insert(ptype: 'p' | 'g', values: string[]): Promise<PolicyRow | null> {
-    const rows: PolicyRow[] = await this.tx.manager.query(
+    const rows = await this.tx.query<PolicyRow>(
       `INSERT INTO casbin_rule (ptype, v0, v1, v2, v3, v4) VALUES ($1, $2, $3, $4, $5, $6)
        ON CONFLICT DO NOTHING RETURNING id, ptype, v0, v1, v2, v3, v4`,
       [ptype, ...pad(values)],
@@ -54,7 +54,7 @@ export class PolicyRepository {
 
   /** Returns false when no such rule exists. */
   async delete(ptype: 'p' | 'g', values: string[]): Promise<boolean> {
-    const rows: unknown[] = await this.tx.manager.query(
+    const rows = await this.tx.query<unknown>(
       `DELETE FROM casbin_rule WHERE ptype = $1 AND v0 = $2 AND v1 = $3 AND v2 = $4 AND v3 = $5 AND v4 = $6 RETURNING id`,
       [ptype, ...pad(values)],
     );
@@ -65,13 +65,12 @@ export class PolicyRepository {
   /** Seeds the default policy once per installation; later starts leave admins' changes alone. */
   async seedOnce(rules: { ptype: 'p' | 'g'; values: string[] }[]): Promise<boolean> {
     return this.tx.run(async () => {
-      const m = this.tx.manager;
-      const claimed: unknown[] = await m.query(
+      const claimed = await this.tx.query(
         `INSERT INTO system_state (key, value) VALUES ('policy_seeded', to_jsonb(now())) ON CONFLICT DO NOTHING RETURNING key`,
       );
       if (claimed.length === 0) return false;
       for (const rule of rules) {
-        await m.query(
+        await this.tx.query(
           `INSERT INTO casbin_rule (ptype, v0, v1, v2, v3, v4) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
           [rule.ptype, ...pad(rule.values)],
         );
@@ -82,7 +81,7 @@ export class PolicyRepository {
   }
 
   private async notify(): Promise<void> {
-    await this.tx.manager.query(`SELECT pg_notify($1, '')`, [POLICY_CHANNEL]);
+    await this.tx.query(`SELECT pg_notify($1, '')`, [POLICY_CHANNEL]);
   }
 }
 

@@ -14,6 +14,18 @@ export class TransactionHost {
     return requestContext.getStore()?.manager ?? this.dataSource.manager;
   }
 
+  /**
+   * Runs SQL on the current transaction (or the pool) and returns its rows. TypeORM answers
+   * UPDATE/DELETE ... RETURNING with `[rows, affectedCount]`; this always gives the rows.
+   */
+  async query<T>(sql: string, params: unknown[] = []): Promise<T[]> {
+    const result: unknown = await this.manager.query(sql, params);
+    if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') {
+      return result[0] as T[];
+    }
+    return result as T[];
+  }
+
   /** Runs `fn` in a transaction; nested calls join the outer one. */
   async run<T>(fn: () => Promise<T>): Promise<T> {
     const store = requestContext.getStore();

@@ -38,16 +38,13 @@ export class GovernanceAuditRepository {
 
   /** Must run inside a transaction (the caller's, or one opened by the service). */
   async lockChainAndReadHead(): Promise<{ seq: number; hash: string } | null> {
-    const m = this.tx.manager;
-    await m.query('SELECT pg_advisory_xact_lock($1)', [CHAIN_LOCK_KEY]);
-    const rows: { seq: string; hash: string }[] = await m.query(
-      'SELECT seq, hash FROM governance_audit_events ORDER BY seq DESC LIMIT 1',
-    );
+    await this.tx.query('SELECT pg_advisory_xact_lock($1)', [CHAIN_LOCK_KEY]);
+    const rows = await this.tx.query<{ seq: string; hash: string }>('SELECT seq, hash FROM governance_audit_events ORDER BY seq DESC LIMIT 1');
     return rows[0] ? { seq: Number(rows[0].seq), hash: rows[0].hash } : null;
   }
 
   async insert(row: Omit<AuditRow, 'seq'> & { seq: number }): Promise<void> {
-    await this.tx.manager.query(
+    await this.tx.query(
       `INSERT INTO governance_audit_events (${COLUMNS})
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
       [
@@ -83,7 +80,7 @@ export class GovernanceAuditRepository {
     if (filter.to) add('occurred_at < ?', filter.to);
     if (filter.beforeSeq) add('seq < ?', filter.beforeSeq);
     params.push(limit);
-    return this.tx.manager.query(
+    return this.tx.query(
       `SELECT ${COLUMNS} FROM governance_audit_events
        ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
        ORDER BY seq DESC LIMIT $${params.length}`,
@@ -93,7 +90,7 @@ export class GovernanceAuditRepository {
 
   /** Oldest first, from `afterSeq` (exclusive), for chain verification. */
   async scan(afterSeq: number, limit: number): Promise<AuditRow[]> {
-    return this.tx.manager.query(
+    return this.tx.query(
       `SELECT ${COLUMNS} FROM governance_audit_events WHERE seq > $1 ORDER BY seq ASC LIMIT $2`,
       [afterSeq, limit],
     );

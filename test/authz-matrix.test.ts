@@ -1,0 +1,128 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { createTestDatabase, type TestDatabase } from './support/database';
+import { startTestApp, type TestApp } from './support/app';
+import { startTestIdentityProvider, type TestIdentityProvider } from './support/identity-provider';
+
+const USERS = ['admin', 'risk', 'ciso', 'compliance', 'ds', 'owner', 'ingest'] as const;
+type User = (typeof USERS)[number];
+
+interface Operation {
+  name: string;
+  query: string;
+  allowed: readonly User[];
+}
+
+const ALL = USERS;
+const ZERO_UUID = '00000000-0000-4000-8000-000000000000';
+
+/** What the default policy (policies/policy.csv) grants. A change here must be a deliberate one. */
+const OPERATIONS: Operation[] = [
+  { name: 'me', query: '{ me { id roles } }', allowed: ALL },
+  { name: 'auditEvents', query: '{ auditEvents(first: 1) { nodes { seq } } }', allowed: ['admin', 'ciso', 'compliance'] },
+  { name: 'verifyAuditChain', query: '{ verifyAuditChain { valid } }', allowed: ['admin', 'ciso', 'compliance'] },
+  { name: 'policies', query: '{ policies(first: 1) { nodes { id } } }', allowed: ['admin', 'ciso'] },
+  { name: 'roleAssignments', query: '{ roleAssignments(first: 1) { nodes { id } } }', allowed: ['admin', 'ciso'] },
+  { name: 'apiKeys', query: '{ apiKeys(first: 1) { nodes { id } } }', allowed: ['admin', 'ciso'] },
+  { name: 'createApiKey', query: 'mutation { createApiKey(input: { name: "matrix", roles: ["service"] }) { apiKey { id } } }', allowed: ['admin'] },
+  { name: 'revokeApiKey', query: `mutation { revokeApiKey(id: "${ZERO_UUID}") { id } }`, allowed: ['admin'] },
+  { name: 'addPolicy', query: 'mutation { addPolicy(input: { subject: "matrix", object: "x", action: "read" }) { id } }', allowed: ['admin'] },
+  { name: 'removePolicy', query: 'mutation { removePolicy(input: { subject: "nobody", object: "x", action: "read" }) }', allowed: ['admin'] },
+  { name: 'assignRole', query: 'mutation { assignRole(input: { subject: "user:matrix", role: "ciso", domain: "matrix" }) { id } }', allowed: ['admin'] },
+  { name: 'unassignRole', query: 'mutation { unassignRole(input: { subject: "user:nobody", role: "ciso" }) }', allowed: ['admin'] },
+];
+
+describe('role x operation matrix under the default policy', () => {
+  let db: TestDatabase;
+  let idp: TestIdentityProvider;
+  let app: TestApp;
+
+  before(async () => {
+    db = await createTestDatabase();
+    idp = await startTestIdentityProvider();
+    app = await startTestApp(db.url, idp.issuer);
+  });
+  after(async () => {
+    await app?.close();
+    await idp?.close();
+    await db?.drop();
+  });
+
+  for (const op of OPERATIONS) {
+    it(`${op.name}: allowed for ${op.allowed.join(', ')}; denied and audited for the rest`, async () => {
+      for (const user of USERS) {
+        const before = await db.query<{ n: string }>(`SELECT count(*) AS n FROM governance_audit_events WHERE action = 'authz.check' AND target = $1`, [
+          `graphql:${op.query.startsWith('mutation') ? 'Mutation' : 'Query'}.${op.name}`,
+        ]);
+        const res = await app.graphql(op.query, await idp.token(user));
+        const codes = (res.errors ?? []).map((e) => e.extensions?.code);
+        if (op.allowed.includes(user)) {
+          assert.ok(!codes.includes('FORBIDDEN') && !codes.includes('UNAUTHENTICATED'), `${user} should pass the guard for ${op.name}: ${JSON.stringify(res.errors)}`);
+        } else {
+          assert.deepEqual(codes, ['FORBIDDEN'], `${user} must be refused ${op.name}`);
+          assert.equal(res.status, 403);
+          const after = await db.query<{ n: string }>(`SELECT count(*) AS n FROM governance_audit_events WHERE action = 'authz.check' AND target = $1`, [
+            `graphql:${op.query.startsWith('mutation') ? 'Mutation' : 'Query'}.${op.name}`,
+          ]);
+          assert.equal(Number(after[0]!.n), Number(before[0]!.n) + 1, `the denial of ${op.name} to ${user} is audited`);
+        }
+      }
+    });
+  }
+
+  it('audits every mutation, including the ones that fail after passing the guard', async () => {
+    const rows = await db.query<{ action: string; decision: string }>(
+      `SELECT action, decision FROM governance_audit_events WHERE action IN ('apiKey.create', 'policy.add', 'role.assign', 'graphql:Mutation.revokeApiKey', 'graphql:Mutation.removePolicy', 'graphql:Mutation.unassignRole') ORDER BY seq`,
+    );
+    const seen = new Set(rows.map((r) => `${r.action}:${r.decision}`));
+    for (const expected of [
+      'apiKey.create:allow',
+      'policy.add:allow',
+      'role.assign:allow',
+      'graphql:Mutation.revokeApiKey:error',
+      'graphql:Mutation.removePolicy:error',
+      'graphql:Mutation.unassignRole:error',
+    ]) {
+      assert.ok(seen.has(expected), `missing audit event ${expected}; saw ${[...seen].join(', ')}`);
+    }
+  });
+
+  it('a failed mutation writes nothing but its error audit row', async () => {
+    const before = await db.query<{ n: string }>(`SELECT count(*) AS n FROM api_keys`);
+    const res = await app.graphql('mutation { createApiKey(input: { name: "x", roles: ["wizard"] }) { apiKey { id } } }', await idp.token('admin'));
+    assert.equal(res.errors?.[0]?.extensions?.code, 'BAD_USER_INPUT');
+    assert.equal(res.errors?.[0]?.extensions?.field, 'input.roles');
+    const after = await db.query<{ n: string }>(`SELECT count(*) AS n FROM api_keys`);
+    assert.equal(after[0]!.n, before[0]!.n);
+  });
+
+  it('domain-scoped role assignments and deny-overrides-allow take effect without a restart', async () => {
+    const ds = await app.graphql<{ me: { id: string } }>('{ me { id } }', await idp.token('ds'));
+    const subject = `user:${ds.data!.me.id}`;
+    const admin = await idp.token('admin');
+    const dsToken = await idp.token('ds');
+    const query = '{ auditEvents(first: 1) { nodes { seq } } }';
+
+    assert.equal((await app.graphql(query, dsToken)).status, 403);
+    const assigned = await app.graphql(`mutation { assignRole(input: { subject: "${subject}", role: "ciso", domain: "retail" }) { id domain } }`, admin);
+    assert.equal(assigned.errors, undefined);
+    await eventually(async () => (await app.graphql(query, dsToken)).status === 200, 'the retail ciso role grants audit.read');
+
+    const denied = await app.graphql(`mutation { addPolicy(input: { subject: "${subject}", domain: "*", object: "audit", action: "read", effect: deny }) { id effect } }`, admin);
+    assert.equal(denied.errors, undefined);
+    await eventually(async () => (await app.graphql(query, dsToken)).status === 403, 'an explicit deny overrides the role');
+
+    const removed = await app.graphql(`mutation { removePolicy(input: { subject: "${subject}", domain: "*", object: "audit", action: "read", effect: deny }) }`, admin);
+    assert.equal(removed.errors, undefined);
+    await eventually(async () => (await app.graphql(query, dsToken)).status === 200, 'removing the deny restores access');
+  });
+});
+
+async function eventually(check: () => Promise<boolean>, what: string, timeoutMs = 2000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  assert.fail(`not within ${timeoutMs} ms: ${what}`);
+}
