@@ -113,7 +113,8 @@ export async function startServerProcess(label: string, script: string, args: st
     env,
     cwd: path.resolve(__dirname, '..', '..'),
     stdio: ['ignore', out ? out.fd : 'ignore', 'inherit', 'ipc'],
-    execArgv: [],
+    // BENCH_SERVER_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", to profile the servers under test.
+    execArgv: (process.env['BENCH_SERVER_NODE_ARGS'] ?? '').split(/\s+/).filter(Boolean),
   });
   await out?.close();
   const pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();

@@ -67,7 +67,7 @@ function graphqlOptions(config: CharterConfig, logger: Logger): MercuriusDriverC
     queryDepth: config.graphql.maxDepth,
     allowBatchedQueries: false,
     context: (req: unknown) => ({ req }),
-    errorFormatter: formatGraphqlErrors(logger) as unknown as MercuriusDriverConfig['errorFormatter'],
+    errorFormatter: formatGraphqlErrors(logger),
     // A static list keeps Mercurius' parsed-and-validated query cache on. Field costs here are
     // constant (simpleEstimator), so the complexity needs no variable values.
     validationRules: [

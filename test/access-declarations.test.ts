@@ -10,7 +10,7 @@ import { GraphQLSchemaHost } from '@nestjs/graphql';
 import { lexicographicSortSchema, printSchema } from 'graphql';
 import { AccessGuard } from '../src/authz/access.guard';
 import { ACCESS_DECLARATION, type AccessDeclaration } from '../src/authz/requires.decorator';
-import { AppError } from '../src/common/app-error';
+import { AppError, ErrorCode } from '../src/common/app-error';
 import { createTestDatabase, type TestDatabase } from './support/database';
 import { startTestApp, type TestApp } from './support/app';
 import { startTestIdentityProvider, type TestIdentityProvider } from './support/identity-provider';
@@ -46,7 +46,7 @@ function collectHandlers(app: TestApp): { graphql: Map<string, Handler>; http: H
           const field = (Reflect.getMetadata('graphql:resolver_name', method) as string | undefined) ?? name;
           graphql.set(`${resolverType}.${field}`, { key: `${resolverType}.${field}`, declaration });
         } else if (isController && Reflect.hasMetadata(METHOD_METADATA, method)) {
-          const verb = RequestMethod[Reflect.getMetadata(METHOD_METADATA, method) as RequestMethod];
+          const verb = RequestMethod[Number(Reflect.getMetadata(METHOD_METADATA, method))];
           const prefix = String(Reflect.getMetadata(PATH_METADATA, type) ?? '');
           const route = String(Reflect.getMetadata(PATH_METADATA, method) ?? '');
           http.push({ key: `${verb} ${`/${prefix}/${route}`.replace(/\/+/g, '/').replace(/\/$/, '')}`, declaration });
@@ -117,8 +117,9 @@ describe('every operation declares its permission', () => {
       }
     }
     const request = { method: 'GET', url: '/undeclared', routeOptions: { url: '/undeclared' }, headers: {}, params: {}, query: {} };
-    const context = new ExecutionContextHost([request, {}], UndeclaredController, UndeclaredController.prototype.handler);
-    await assert.rejects(app.app.get(AccessGuard).canActivate(context), (error: unknown) => error instanceof AppError && error.code === 'FORBIDDEN');
+    const handler = Object.getOwnPropertyDescriptor(UndeclaredController.prototype, 'handler')!.value as () => string;
+    const context = new ExecutionContextHost([request, {}], UndeclaredController, handler);
+    await assert.rejects(app.app.get(AccessGuard).canActivate(context), (error: unknown) => error instanceof AppError && error.code === ErrorCode.FORBIDDEN);
     const rows = await db.query<{ reason: string }>(`SELECT reason FROM governance_audit_events WHERE target = 'http:GET /undeclared'`);
     assert.deepEqual(rows, [{ reason: 'operation declares no permission' }]);
   });

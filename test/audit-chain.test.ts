@@ -35,7 +35,7 @@ describe('governance audit log', () => {
   it('verifies an untouched chain', async () => {
     const res = await app.graphql<Verification>(VERIFY, ciso);
     assert.equal(res.data?.verifyAuditChain.valid, true);
-    assert.ok(res.data!.verifyAuditChain.checkedCount >= 7);
+    assert.ok(res.data.verifyAuditChain.checkedCount >= 7);
     assert.equal(res.data?.verifyAuditChain.firstBrokenSeq, null);
   });
 
@@ -74,7 +74,7 @@ describe('governance audit log', () => {
     const res = await app.graphql<Verification>(VERIFY, ciso);
     assert.equal(res.data?.verifyAuditChain.valid, false);
     assert.equal(res.data?.verifyAuditChain.firstBrokenSeq, target!.seq);
-    assert.match(res.data!.verifyAuditChain.problem!, /altered/);
+    assert.match(res.data.verifyAuditChain.problem!, /altered/);
     assert.equal(res.data?.verifyAuditChain.checkedCount, Number(target!.seq) - 1);
   });
 
@@ -87,7 +87,7 @@ describe('governance audit log', () => {
       const res = await otherApp.graphql<Verification>(VERIFY, await idp.token('ciso'));
       assert.equal(res.data?.verifyAuditChain.valid, false);
       assert.equal(res.data?.verifyAuditChain.firstBrokenSeq, '2');
-      assert.match(res.data!.verifyAuditChain.problem!, /missing/);
+      assert.match(res.data.verifyAuditChain.problem!, /missing/);
     } finally {
       await otherApp.close();
       await other.drop();

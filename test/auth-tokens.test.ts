@@ -30,7 +30,7 @@ describe('access tokens from a real OpenID provider', () => {
     const now = Math.floor(Date.now() / 1000);
     return new SignJWT({ sub: 'dev-admin', email: 'admin@charter.local', groups: ['admin'], ...overrides })
       .setProtectedHeader({ alg: 'RS256', kid, typ: 'at+jwt', ...header })
-      .setIssuer(String(overrides['iss'] ?? idp.issuer))
+      .setIssuer(typeof overrides['iss'] === 'string' ? overrides['iss'] : idp.issuer)
       .setAudience((overrides['aud'] as string) ?? 'charter')
       .setIssuedAt(now - 10)
       .setExpirationTime((overrides['exp'] as number) ?? now + 300)
@@ -43,7 +43,7 @@ describe('access tokens from a real OpenID provider', () => {
     assert.equal(res.status, 401);
     assert.equal(res.data, null);
     assert.equal(res.errors?.[0]?.extensions?.code, 'UNAUTHENTICATED');
-    assert.match(res.errors![0]!.message, reason);
+    assert.match(res.errors[0].message, reason);
     const rows = await db.query<{ reason: string; decision: string; target: string; details: { fingerprint?: string } }>(
       `SELECT reason, decision, target, details FROM governance_audit_events WHERE action = 'authn.reject' ORDER BY seq DESC LIMIT 1`,
     );
@@ -60,7 +60,7 @@ describe('access tokens from a real OpenID provider', () => {
     assert.equal(res.status, 200);
     assert.equal(res.data?.me.email, 'risk@charter.local');
     assert.deepEqual(res.data?.me.roles, ['risk_officer']);
-    const rows = await db.query<{ subject: string; email: string; idp_groups: string[] }>(`SELECT subject, email, idp_groups FROM principals WHERE id = $1`, [res.data!.me.id]);
+    const rows = await db.query<{ subject: string; email: string; idp_groups: string[] }>(`SELECT subject, email, idp_groups FROM principals WHERE id = $1`, [res.data.me.id]);
     assert.deepEqual(rows[0], { subject: 'dev-risk', email: 'risk@charter.local', idp_groups: ['risk_officer'] });
   });
 
@@ -160,6 +160,6 @@ describe('access tokens from a real OpenID provider', () => {
   it('keeps the audit chain intact through all of the rejections above', async () => {
     const res = await app.graphql<{ verifyAuditChain: { valid: boolean; checkedCount: number } }>('{ verifyAuditChain { valid checkedCount } }', await idp.token('ciso'));
     assert.equal(res.data?.verifyAuditChain.valid, true);
-    assert.ok(res.data!.verifyAuditChain.checkedCount >= 1);
+    assert.ok(res.data.verifyAuditChain.checkedCount >= 1);
   });
 });

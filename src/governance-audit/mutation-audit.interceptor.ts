@@ -20,7 +20,7 @@ export class MutationAuditInterceptor implements NestInterceptor {
     private readonly audit: GovernanceAuditService,
   ) {}
 
-  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+  intercept(context: ExecutionContext, next: CallHandler<unknown>): Observable<unknown> {
     if (context.getType<GqlContextType>() !== 'graphql') return next.handle();
     const gql = GqlExecutionContext.create(context);
     const info = gql.getInfo<GraphQLResolveInfo>();
@@ -30,12 +30,12 @@ export class MutationAuditInterceptor implements NestInterceptor {
     const action = `graphql:Mutation.${info.fieldName}`;
     const outer = requestContext.getStore();
 
-    const run = async () => {
+    const run = async (): Promise<unknown> => {
       const mutation = { audited: false };
       try {
-        return await requestContext.run({ requestId: outer?.requestId ?? 'internal', mutation }, () =>
-          this.tx.run(async () => {
-            const result = await lastValueFrom(next.handle(), { defaultValue: undefined });
+        return await requestContext.run<Promise<unknown>>({ requestId: outer?.requestId ?? 'internal', mutation }, () =>
+          this.tx.run(async (): Promise<unknown> => {
+            const result: unknown = await lastValueFrom(next.handle(), { defaultValue: undefined });
             if (!mutation.audited) await this.audit.record({ action, decision: 'allow', ...actor, details: { args: gql.getArgs() } });
             return result;
           }),

@@ -20,7 +20,8 @@ export class HealthController {
   @Public('readiness probe')
   async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<{ status: string; database: string; pendingMigrations: string[] }> {
     try {
-      const applied = new Set(((await this.dataSource.query('SELECT version FROM schema_migrations')) as { version: string }[]).map((r) => r.version));
+      const rows = await this.dataSource.query<{ version: string }[]>('SELECT version FROM schema_migrations');
+      const applied = new Set(rows.map((r) => r.version));
       const pending = (await readMigrationFiles()).filter((m) => !applied.has(m.version)).map((m) => `${m.version}_${m.name}`);
       if (pending.length > 0) reply.status(503);
       return { status: pending.length ? 'migrations pending' : 'ok', database: 'up', pendingMigrations: pending };

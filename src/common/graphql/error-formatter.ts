@@ -8,9 +8,6 @@ interface FormattedResponse {
   response: { data: ExecutionResult['data'] | null; errors: GraphQLFormattedError[] };
 }
 
-/** Mercurius wraps request-level failures (validation, depth) as an error carrying `errors`. */
-type WrappedErrors = Error & { errors?: unknown[]; statusCode?: number; code?: string };
-
 const HTTP_STATUS_TO_CODE: Record<number, ErrorCode> = {
   400: ErrorCode.BAD_USER_INPUT,
   401: ErrorCode.UNAUTHENTICATED,
@@ -32,7 +29,7 @@ export function formatGraphqlErrors(logger: Logger) {
     const note = (s: number) => (status = status === 0 ? s : Math.max(status, s));
 
     for (const error of execution.errors ?? []) {
-      const original = error.originalError as WrappedErrors | undefined;
+      const original = error.originalError;
       if (original && Array.isArray(original.errors)) {
         // Request-level validation failure (unknown field, wrong variable type, too deep...).
         for (const inner of original.errors) {
