@@ -12,9 +12,10 @@
  * line per goal. It reports; it never fails on a missed goal (exit 1 only if it could not run).
  *
  * Settings (environment): DATABASE_URL, BENCH_DURATION (s, 10), BENCH_CONNECTIONS (50),
- * BENCH_WARMUP (2000), BENCH_REQUESTS (10000), BENCH_BLOCK (500), BENCH_LOAD_ROUNDS (1),
+ * BENCH_WARMUP (2000), BENCH_REQUESTS (10000), BENCH_BLOCK (500), BENCH_LOAD_ROUNDS (2),
  * BENCH_DOMAINS (500), BENCH_RULES_PER_DOMAIN (20), BENCH_LOG_LEVEL (info),
- * BENCH_CACHED_CHECKS (100000), BENCH_UNCACHED_CHECKS (200). See bench/README.md.
+ * BENCH_CACHED_CHECKS (100000), BENCH_UNCACHED_CHECKS (50), BENCH_AUTHENTICATIONS (5000),
+ * BENCH_SERVER_NODE_ARGS (node flags for the servers, e.g. --cpu-prof). See bench/README.md.
  */
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
@@ -22,7 +23,7 @@ import * as path from 'node:path';
 import type { Principal } from '../src/auth/principal';
 import { startTestIdentityProvider, type TestIdentityProvider } from '../test/support/identity-provider';
 import { memoryFigures, type MemoryFigures } from './ipc';
-import type { AuthzBenchResult, ProbeRequest, TimingUs } from './server';
+import type { AuthzBenchRequest, AuthzBenchResult, ProbeRequest, TimingUs } from './server';
 import {
   KeepAliveClient,
   countErrorLogLines,
@@ -57,11 +58,12 @@ const settings = {
   warmup: envInt('BENCH_WARMUP', 2000),
   requests: envInt('BENCH_REQUESTS', 10_000),
   block: envInt('BENCH_BLOCK', 500),
-  loadRounds: envInt('BENCH_LOAD_ROUNDS', 1),
+  loadRounds: envInt('BENCH_LOAD_ROUNDS', 2),
   domains: envInt('BENCH_DOMAINS', 500),
   rulesPerDomain: envInt('BENCH_RULES_PER_DOMAIN', 20),
   cachedChecks: envInt('BENCH_CACHED_CHECKS', 100_000),
-  uncachedChecks: envInt('BENCH_UNCACHED_CHECKS', 200),
+  uncachedChecks: envInt('BENCH_UNCACHED_CHECKS', 50),
+  authentications: envInt('BENCH_AUTHENTICATIONS', 5000),
   logLevel: process.env['BENCH_LOG_LEVEL'] ?? 'info',
 };
 
@@ -184,6 +186,13 @@ async function graphql(url: string, query: string, token?: string): Promise<{ st
   return { status: res.status, text, json: JSON.parse(text) as { data?: Record<string, unknown> | null; errors?: { message: string; extensions?: { code?: string } }[] } };
 }
 
+function loadAverage(): string {
+  return os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
+}
+
 function us(t: TimingUs): string[] {
   return [String(t.n), fixed(t.meanUs, 1), fixed(t.p50Us, 1), fixed(t.p99Us, 1)];
 }
@@ -203,6 +212,7 @@ async function main(): Promise<void> {
       `load ${settings.connections} connections × ${settings.durationS} s × ${settings.loadRounds} round(s), server LOG_LEVEL=${settings.logLevel}`,
   );
   say(`query: ${QUERY}  (user "risk", role risk_officer, permission self.read)`);
+  say(`load average at start: ${loadAverage()} (other work on the machine skews every figure; see README)`);
 
   let pg: DatabaseServer | undefined;
   let db: BenchDatabase | undefined;
@@ -342,15 +352,21 @@ async function main(): Promise<void> {
     );
 
     // -------------------------------------------------------------------------------------------
-    section(`decision cost inside AuthorizationService.check (app A, ${total} rules)`);
-    const authz = await a.request<AuthzBenchResult>('authz', { cachedChecks: settings.cachedChecks, uncachedChecks: settings.uncachedChecks });
+    section(`inside the guard, app A (${total} rules): AuthenticationService.authenticate and AuthorizationService.check, called directly`);
+    const authz = await a.request<AuthzBenchResult>('authz', {
+      cachedChecks: settings.cachedChecks,
+      uncachedChecks: settings.uncachedChecks,
+      authorization: `Bearer ${token}`,
+      authentications: settings.authentications,
+    } satisfies AuthzBenchRequest);
     say(
       table([
-        ['µs per check', 'n', 'mean', 'p50', 'p99'],
-        ['cached decision (steady state)', ...us(authz.cached)],
-        ['cache miss, allowed (1 Casbin enforce)', ...us(authz.missAllow)],
-        ['cache miss, denied (enforce + explain)', ...us(authz.missDeny)],
-        ['new subject (role links, cache reset, enforce)', ...us(authz.newSubject)],
+        ['µs per call', 'n', 'mean', 'p50', 'p99'],
+        ['authenticate: same valid token (RS256 verify)', ...us(authz.authenticate)],
+        ['check: cached decision (steady state)', ...us(authz.cached)],
+        ['check: cache miss, allowed (1 Casbin enforce)', ...us(authz.missAllow)],
+        ['check: cache miss, denied (enforce + explain)', ...us(authz.missDeny)],
+        ['check: new subject (role links, cache reset, enforce)', ...us(authz.newSubject)],
       ]),
     );
     say(`uncached / cached (mean): ${fixed(authz.missAllow.meanUs / authz.cached.meanUs, 0)}×`);
@@ -378,6 +394,7 @@ async function main(): Promise<void> {
       `throughput: ${fixed(guarded.reqPerSec, 0)} req/s (goal ≥ ${GOAL_REQ_PER_SEC}): ${!tputValid ? 'INVALID (bad responses)' : guarded.reqPerSec >= GOAL_REQ_PER_SEC ? 'met' : 'NOT met'}` +
         ` (guard off: ${fixed(tput[1]!.reqPerSec, 0)} req/s, ratio ${fixed(guarded.reqPerSec / tput[1]!.reqPerSec, 2)}×)`,
     );
+    say(`load average at end: ${loadAverage()}`);
     say(`total bench time: ${fixed((Date.now() - started) / 1000, 0)} s`);
   } finally {
     for (const c of clients) c.close();

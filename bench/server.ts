@@ -13,6 +13,7 @@ import type { FastifyRequest } from 'fastify';
 import type { AddressInfo } from 'node:net';
 import { createCharterApp } from '../src/app.factory';
 import type { Principal } from '../src/auth/principal';
+import { AuthenticationService } from '../src/auth/authentication.service';
 import { AuthorizationService } from '../src/authz/authorization.service';
 import { createLogger } from '../src/common/logger';
 import { loadConfig } from '../src/config/config';
@@ -52,6 +53,9 @@ export interface ProbeRequest {
 export interface AuthzBenchRequest {
   cachedChecks: number;
   uncachedChecks: number;
+  /** An `Authorization` header with a real access token, to time authentication as the guard does it. */
+  authorization: string;
+  authentications: number;
 }
 
 export interface TimingUs {
@@ -62,6 +66,8 @@ export interface TimingUs {
 }
 
 export interface AuthzBenchResult {
+  /** AuthenticationService.authenticate on a known token: RS256 signature check (jose) + principal cache hit. */
+  authenticate: TimingUs;
   /** Same principal, same permission: the decision cache answers. */
   cached: TimingUs;
   /** A subject already linked, a permission not yet decided: one Casbin enforce over every rule (allowed). */
@@ -98,6 +104,7 @@ async function main(): Promise<void> {
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
   const authz = app.get(AuthorizationService);
+  const authentication = app.get(AuthenticationService);
 
   const expectAllowed = async (p: Principal, permission: string, allowed: boolean) => {
     const d = await authz.check(p, permission);
@@ -112,12 +119,18 @@ async function main(): Promise<void> {
         return (await authz.check(benchPrincipal(subject, []), permission, domain)).allowed;
       },
       authz: async (payload): Promise<AuthzBenchResult> => {
-        const { cachedChecks, uncachedChecks } = payload as AuthzBenchRequest;
+        const { cachedChecks, uncachedChecks, authorization, authentications } = payload as AuthzBenchRequest;
+        const authenticateOnce = async () => {
+          const p = await authentication.authenticate(authorization, { allowApiKeys: false, operation: 'bench' });
+          if (!p.id) throw new Error('authenticate returned no principal');
+        };
+        for (let i = 0; i < 200; i++) await authenticateOnce();
+        const authenticate = await time(authentications, authenticateOnce);
         const risk = benchPrincipal('user:bench-cached', [{ role: 'risk_officer', domain: '*' }]);
         const admin = benchPrincipal('user:bench-admin', [{ role: 'admin', domain: '*' }]);
         // Warm the code paths (JIT) before timing; the decisions these leave are not re-used below.
         for (let i = 0; i < 1000; i++) await expectAllowed(risk, 'self.read', true);
-        for (let i = 0; i < 20; i++) {
+        for (let i = 0; i < 5; i++) {
           await expectAllowed(admin, `warm${i}.read`, true);
           await expectAllowed(risk, `warm${i}.read`, false);
           await expectAllowed(benchPrincipal(`user:bench-warm-${i}`, risk.roles), 'self.read', true);
@@ -127,7 +140,7 @@ async function main(): Promise<void> {
         const missAllow = await time(uncachedChecks, (i) => expectAllowed(admin, `uncached${i}.read`, true));
         const missDeny = await time(uncachedChecks, (i) => expectAllowed(risk, `uncached${i}.read`, false));
         const newSubject = await time(uncachedChecks, (i) => expectAllowed(benchPrincipal(`user:bench-new-${i}`, risk.roles), 'self.read', true));
-        return { cached, missAllow, missDeny, newSubject };
+        return { authenticate, cached, missAllow, missDeny, newSubject };
       },
     },
     () => app.close(),

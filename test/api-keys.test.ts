@@ -146,8 +146,8 @@ describe('service API keys', () => {
     assert.equal(res.status, 401);
     assert.equal(body.data, null);
     assert.equal(body.errors?.length, 1);
-    assert.equal(body.errors![0]!.extensions?.code, 'UNAUTHENTICATED');
-    assert.match(body.errors![0]!.message, /API keys are accepted only on ingest routes/);
+    assert.equal(body.errors[0]!.extensions?.code, 'UNAUTHENTICATED');
+    assert.match(body.errors[0]!.message, /API keys are accepted only on ingest routes/);
 
     const audit = await auditFor(res.headers.get('x-request-id')!);
     assert.equal(audit.length, 1, JSON.stringify(audit));
@@ -176,7 +176,10 @@ describe('service API keys', () => {
       [tail],
     );
     assert.deepEqual(leaks, [], 'no audit row contains the secret');
-    const listed = await app.graphql<{ apiKeys: { nodes: Record<string, unknown>[] } }>('{ apiKeys(first: 200) { nodes { id name prefix } } }', await idp.token('admin'));
+    const listed = await app.graphql<{ apiKeys: { nodes: Record<string, unknown>[] } }>(
+      '{ apiKeys(first: 200) { nodes { id name prefix } } }',
+      await idp.token('admin'),
+    );
     assert.ok(!JSON.stringify(listed.data).includes(tail), 'listing never shows the secret');
   });
 
@@ -207,8 +210,15 @@ describe('service API keys', () => {
     assert.equal(expected.length, await countKeys());
     assert.ok(expected.length >= 3);
     const created = expected.map((k) => Date.parse(k.createdAt));
-    assert.deepEqual(created, [...created].sort((a, b) => b - a), 'newest first');
-    assert.deepEqual(expected.slice(0, 3).map((k) => k.name), ['page c', 'page b', 'page a']);
+    assert.deepEqual(
+      created,
+      [...created].sort((a, b) => b - a),
+      'newest first',
+    );
+    assert.deepEqual(
+      expected.slice(0, 3).map((k) => k.name),
+      ['page c', 'page b', 'page a'],
+    );
 
     // Walk the whole list one key at a time.
     type Page = { apiKeys: { nodes: ApiKey[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } };
@@ -216,7 +226,10 @@ describe('service API keys', () => {
     let after: string | null = null;
     for (let i = 0; i <= expected.length; i++) {
       const args: string = after === null ? 'first: 1' : `first: 1, after: ${lit(after)}`;
-      const page: Awaited<ReturnType<typeof app.graphql<Page>>> = await app.graphql<Page>(`{ apiKeys(${args}) { nodes { id } pageInfo { hasNextPage endCursor } } }`, admin);
+      const page: Awaited<ReturnType<typeof app.graphql<Page>>> = await app.graphql<Page>(
+        `{ apiKeys(${args}) { nodes { id } pageInfo { hasNextPage endCursor } } }`,
+        admin,
+      );
       assert.equal(page.status, 200, JSON.stringify(page.errors));
       const { nodes, pageInfo } = page.data!.apiKeys;
       assert.equal(nodes.length, 1);
@@ -226,7 +239,10 @@ describe('service API keys', () => {
       after = pageInfo.endCursor;
       if (!pageInfo.hasNextPage) break;
     }
-    assert.deepEqual(walked, expected.map((k) => k.id));
+    assert.deepEqual(
+      walked,
+      expected.map((k) => k.id),
+    );
 
     // Past the last key: an empty page.
     const beyond = await app.graphql<Page>(`{ apiKeys(first: 1, after: ${lit(after)}) { nodes { id } pageInfo { hasNextPage endCursor } } }`, admin);
@@ -235,7 +251,10 @@ describe('service API keys', () => {
     // A larger page continues exactly where a smaller one stopped.
     const two = await app.graphql<Page>('{ apiKeys(first: 2) { nodes { id } pageInfo { endCursor } } }', admin);
     const rest = await app.graphql<Page>(`{ apiKeys(first: 200, after: ${lit(two.data!.apiKeys.pageInfo.endCursor)}) { nodes { id } } }`, admin);
-    assert.deepEqual([...two.data!.apiKeys.nodes, ...rest.data!.apiKeys.nodes].map((k) => k.id), expected.map((k) => k.id));
+    assert.deepEqual(
+      [...two.data!.apiKeys.nodes, ...rest.data!.apiKeys.nodes].map((k) => k.id),
+      expected.map((k) => k.id),
+    );
   });
 
   it('refuses page sizes outside 1..200 and foreign cursors', async () => {
@@ -271,7 +290,7 @@ describe('service API keys', () => {
     assert.equal(res.status, 403);
     assert.equal(body.data, null);
     assert.equal(body.errors?.[0]?.extensions?.code, 'FORBIDDEN');
-    assert.match(body.errors![0]!.message, /apiKey\.manage/);
+    assert.match(body.errors[0].message, /apiKey\.manage/);
     assert.equal(await countKeys(), keysBefore);
     assert.deepEqual(await db.query(`SELECT id FROM api_keys WHERE name = 'sneaky'`), []);
 
@@ -319,7 +338,9 @@ describe('service API keys', () => {
     const res = await revoke('00000000-0000-4000-8000-000000000000');
     assert.equal(res.status, 404);
     assert.equal(res.errors?.[0]?.extensions?.code, 'NOT_FOUND');
-    const rows = await db.query(`SELECT seq FROM governance_audit_events WHERE action = 'apiKey.revoke' AND target = 'apikey:00000000-0000-4000-8000-000000000000'`);
+    const rows = await db.query(
+      `SELECT seq FROM governance_audit_events WHERE action = 'apiKey.revoke' AND target = 'apikey:00000000-0000-4000-8000-000000000000'`,
+    );
     assert.deepEqual(rows, [], 'no revocation is recorded for a missing key');
   });
 
@@ -364,7 +385,12 @@ describe('service API keys', () => {
     { label: 'an empty name', input: { name: '', roles: ['service'] }, field: 'input.name', message: /name must be 1 to 200 characters/ },
     { label: 'a blank name', input: { name: '   ', roles: ['service'] }, field: 'input.name', message: /name must be/ },
     { label: 'a name over 200 characters', input: { name: 'n'.repeat(201), roles: ['service'] }, field: 'input.name', message: /name must be/ },
-    { label: 'an expiry in the past', input: { name: 'stale key', roles: ['service'], expiresAt: '2020-01-01T00:00:00.000Z' }, field: 'input.expiresAt', message: /future/ },
+    {
+      label: 'an expiry in the past',
+      input: { name: 'stale key', roles: ['service'], expiresAt: '2020-01-01T00:00:00.000Z' },
+      field: 'input.expiresAt',
+      message: /future/,
+    },
   ];
   for (const bad of badInputs) {
     it(`refuses ${bad.label} with BAD_USER_INPUT on ${bad.field}, writing no key`, async () => {
@@ -380,9 +406,9 @@ describe('service API keys', () => {
       assert.equal(res.status, 400, JSON.stringify(body));
       assert.equal(body.data, null);
       assert.equal(body.errors?.length, 1);
-      assert.equal(body.errors![0]!.extensions?.code, 'BAD_USER_INPUT');
-      assert.equal(body.errors![0]!.extensions?.field, bad.field);
-      assert.match(body.errors![0]!.message, bad.message);
+      assert.equal(body.errors[0]!.extensions?.code, 'BAD_USER_INPUT');
+      assert.equal(body.errors[0]!.extensions?.field, bad.field);
+      assert.match(body.errors[0]!.message, bad.message);
       assert.equal(await countKeys(), keysBefore, 'no row written');
 
       // The failed mutation is audited as an error; no apiKey.create row is left behind.
@@ -410,10 +436,15 @@ describe('service API keys', () => {
       ],
     );
     assert.deepEqual(rows[0]!.details, { name: 'audited', roles: ['service'], domain: '*', expiresAt: null });
-    assert.ok(rows.every((r) => r.request_id), 'rows carry the request id');
+    assert.ok(
+      rows.every((r) => r.request_id),
+      'rows carry the request id',
+    );
     assert.notEqual(rows[0]!.request_id, rows[1]!.request_id);
     // The service's own row replaces the generic mutation row.
-    const generic = await db.query(`SELECT seq FROM governance_audit_events WHERE request_id = ANY($1) AND action LIKE 'graphql:%'`, [rows.map((r) => r.request_id)]);
+    const generic = await db.query(`SELECT seq FROM governance_audit_events WHERE request_id = ANY($1) AND action LIKE 'graphql:%'`, [
+      rows.map((r) => r.request_id),
+    ]);
     assert.deepEqual(generic, []);
 
     // Across everything this file did: every key has exactly one create row, every revoked key one revoke row.
@@ -427,7 +458,10 @@ describe('service API keys', () => {
       assert.ok(k.revoked_at ? count(k.id, 'apiKey.revoke') >= 1 : count(k.id, 'apiKey.revoke') === 0, `revoke rows for ${k.id}`);
     }
 
-    const chain = await app.graphql<{ verifyAuditChain: { valid: boolean; problem: string | null } }>('{ verifyAuditChain { valid problem } }', await idp.token('admin'));
+    const chain = await app.graphql<{ verifyAuditChain: { valid: boolean; problem: string | null } }>(
+      '{ verifyAuditChain { valid problem } }',
+      await idp.token('admin'),
+    );
     assert.equal(chain.data?.verifyAuditChain.valid, true, chain.data?.verifyAuditChain.problem ?? undefined);
   });
 });

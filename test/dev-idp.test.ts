@@ -1,44 +1,23 @@
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 
+import { DevTokenRequestError, devIdpStateFile, readDevIdpState, requestDevToken, writeDevIdpState } from '../src/auth/dev-idp/dev-idp-client';
 import {
   DEV_CONSOLE_CLIENT_ID,
-  DevTokenRequestError,
-  devIdpStateFile,
-  readDevIdpState,
-  requestDevToken,
   startDevIdentityProvider,
-  writeDevIdpState,
   type DevIdentityProviderOptions,
   type RunningDevIdentityProvider,
 } from '../src/auth/dev-idp/dev-identity-provider';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      if (address === null || typeof address === 'string') {
-        srv.close();
-        reject(new Error('no port'));
-        return;
-      }
-      srv.close(() => resolve(address.port));
-    });
-  });
-}
+import { findFreePort } from '../src/database/embedded-postgres';
 
 async function options(keysFile: string): Promise<DevIdentityProviderOptions> {
-  const port = await freePort();
+  const port = await findFreePort();
   return {
     host: '127.0.0.1',
     port,

@@ -139,13 +139,19 @@ describe('RoleMapping', () => {
 
     it('refuses a wrongly typed defaultMapping, naming it', () => {
       const dir = policiesDir('defaultMapping: maybe\n');
-      assert.throws(() => RoleMapping.load(dir), (error: Error) => error.message.startsWith(path.join(dir, 'role-mapping.yaml')) && /defaultMapping/.test(error.message));
+      assert.throws(
+        () => RoleMapping.load(dir),
+        (error: Error) => error.message.startsWith(path.join(dir, 'role-mapping.yaml')) && /defaultMapping/.test(error.message),
+      );
     });
 
     it('refuses a missing file, naming it', () => {
       const dir = mkdtempSync(path.join(os.tmpdir(), 'charter-role-mapping-'));
       tmpDirs.push(dir);
-      assert.throws(() => RoleMapping.load(dir), (error: NodeJS.ErrnoException) => error.code === 'ENOENT' && error.message.includes(path.join(dir, 'role-mapping.yaml')));
+      assert.throws(
+        () => RoleMapping.load(dir),
+        (error: NodeJS.ErrnoException) => error.code === 'ENOENT' && error.message.includes(path.join(dir, 'role-mapping.yaml')),
+      );
     });
   });
 });

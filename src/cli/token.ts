@@ -11,9 +11,10 @@ import * as path from 'node:path';
 
 import {
   DevIdentityProviderUnreachableError,
+  devIdpStateFile,
   readDevIdpState,
   requestDevToken,
-} from '../auth/dev-idp/dev-identity-provider';
+} from '../auth/dev-idp/dev-idp-client';
 import { DEMO_USERS } from '../auth/dev-idp/demo-users';
 
 const DEFAULT_DATA_DIR = './.charter';
@@ -57,7 +58,7 @@ async function main(argv: readonly string[]): Promise<void> {
   if (!state) {
     // Charter writes the state file when it starts the provider.
     fail(
-      `Charter's development identity provider is not running (no ${path.join(dataDir, 'dev-idp.json')}); ` +
+      `Charter's development identity provider is not running (no ${devIdpStateFile(dataDir)}); ` +
         'start Charter with npm start',
       1,
     );

@@ -2,7 +2,8 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { importJWK, type JWK } from 'jose';
-import { requestDevToken, startDevIdentityProvider, type RunningDevIdentityProvider } from '../../src/auth/dev-idp/dev-identity-provider';
+import { requestDevToken } from '../../src/auth/dev-idp/dev-idp-client';
+import { startDevIdentityProvider, type RunningDevIdentityProvider } from '../../src/auth/dev-idp/dev-identity-provider';
 import { findFreePort } from '../../src/database/embedded-postgres';
 
 export interface TestIdentityProvider {

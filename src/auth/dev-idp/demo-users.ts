@@ -5,6 +5,8 @@
  * accounts exist only inside the development identity provider, which Charter
  * starts when no OIDC_ISSUER_URL is configured (and never in production).
  */
+import { createHash, timingSafeEqual } from 'node:crypto';
+
 export interface DemoUser {
   /** Sign-in name, also the password. */
   readonly username: string;
@@ -44,4 +46,11 @@ export function findDemoUserByUsername(username: string): DemoUser | undefined {
 
 export function findDemoUserBySub(sub: string): DemoUser | undefined {
   return DEMO_USERS.find((u) => u.sub === sub);
+}
+
+/** Constant-time check of a demo user's password. */
+export function passwordMatches(user: DemoUser, password: string): boolean {
+  const a = createHash('sha256').update(user.password).digest();
+  const b = createHash('sha256').update(password).digest();
+  return timingSafeEqual(a, b);
 }

@@ -29,7 +29,7 @@ export function formatGraphqlErrors(logger: Logger) {
     const note = (s: number) => (status = status === 0 ? s : Math.max(status, s));
 
     for (const error of execution.errors ?? []) {
-      const original = error.originalError;
+      const original: (Error & { errors?: unknown[] }) | undefined = error.originalError ?? undefined;
       if (original && Array.isArray(original.errors)) {
         // Request-level validation failure (unknown field, wrong variable type, too deep...).
         for (const inner of original.errors) {
