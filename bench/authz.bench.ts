@@ -15,6 +15,7 @@
  * BENCH_WARMUP (2000), BENCH_REQUESTS (10000), BENCH_BLOCK (500), BENCH_LOAD_ROUNDS (2),
  * BENCH_DOMAINS (500), BENCH_RULES_PER_DOMAIN (20), BENCH_LOG_LEVEL (info),
  * BENCH_CACHED_CHECKS (100000), BENCH_UNCACHED_CHECKS (50), BENCH_AUTHENTICATIONS (5000),
+ * BENCH_EXTRA_SUBJECTS (1000),
  * BENCH_SERVER_NODE_ARGS (node flags for the servers, e.g. --cpu-prof). See bench/README.md.
  */
 import { promises as fs } from 'node:fs';
@@ -64,6 +65,7 @@ const settings = {
   cachedChecks: envInt('BENCH_CACHED_CHECKS', 100_000),
   uncachedChecks: envInt('BENCH_UNCACHED_CHECKS', 50),
   authentications: envInt('BENCH_AUTHENTICATIONS', 5000),
+  extraSubjects: envInt('BENCH_EXTRA_SUBJECTS', 1000),
   logLevel: process.env['BENCH_LOG_LEVEL'] ?? 'info',
 };
 
@@ -71,7 +73,20 @@ const settings = {
 // 10,000 policies
 
 const ROLES = ['risk_officer', 'ciso', 'compliance', 'data_scientist', 'data_owner', 'model_owner', 'service'] as const;
-const OBJECTS = ['model', 'modelVersion', 'dataset', 'lineage', 'predictions', 'assessment', 'riskRegister', 'incident', 'evaluation', 'report', 'control', 'evidence'];
+const OBJECTS = [
+  'model',
+  'modelVersion',
+  'dataset',
+  'lineage',
+  'predictions',
+  'assessment',
+  'riskRegister',
+  'incident',
+  'evaluation',
+  'report',
+  'control',
+  'evidence',
+];
 const ACTIONS = ['read', 'create', 'update', 'delete', 'approve', 'export', 'ingest'];
 
 /** Deterministic PRNG (mulberry32), so every run loads the same policy. */
@@ -176,14 +191,22 @@ async function interleaved(a: Target, b: Target, total: number, block: number, e
   }
 }
 
-async function graphql(url: string, query: string, token?: string): Promise<{ status: number; text: string; json: { data?: Record<string, unknown> | null; errors?: { message: string; extensions?: { code?: string } }[] } }> {
+async function graphql(
+  url: string,
+  query: string,
+  token?: string,
+): Promise<{ status: number; text: string; json: { data?: Record<string, unknown> | null; errors?: { message: string; extensions?: { code?: string } }[] } }> {
   const res = await fetch(`${url}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: JSON.stringify({ query }),
   });
   const text = await res.text();
-  return { status: res.status, text, json: JSON.parse(text) as { data?: Record<string, unknown> | null; errors?: { message: string; extensions?: { code?: string } }[] } };
+  return {
+    status: res.status,
+    text,
+    json: JSON.parse(text) as { data?: Record<string, unknown> | null; errors?: { message: string; extensions?: { code?: string } }[] },
+  };
 }
 
 function loadAverage(): string {
@@ -251,18 +274,38 @@ async function main(): Promise<void> {
     const who = await graphql(a.url, '{ me { id subject email name kind roleBindings { role domain } } }', token);
     const me = who.json.data?.['me'] as (Omit<Principal, 'roles' | 'via'> & { roleBindings: Principal['roles'] }) | undefined;
     if (!me) throw new Error(`A did not answer "me": ${who.text}`);
-    const principal: Principal = { id: me.id, subject: me.subject, kind: me.kind, via: 'oidc', email: me.email ?? undefined, name: me.name ?? undefined, roles: me.roleBindings };
+    const principal: Principal = {
+      id: me.id,
+      subject: me.subject,
+      kind: me.kind,
+      via: 'oidc',
+      email: me.email ?? undefined,
+      name: me.name ?? undefined,
+      roles: me.roleBindings,
+    };
     const b = await startServerProcess('B guard off', SERVER_SCRIPT, [], { ...baseEnv, BENCH_GUARD: 'off', BENCH_PRINCIPAL: JSON.stringify(principal) }, logB);
     servers.push(b);
     say(`servers: A ${a.url} (pid ${a.pid}, AccessGuard), B ${b.url} (pid ${b.pid}, BypassGuard); both NODE_ENV=production`);
 
     const counts = await db.query<{ ptype: string; n: string }>(`SELECT ptype, count(*) AS n FROM casbin_rule GROUP BY ptype ORDER BY ptype`);
     const total = counts.reduce((s, r) => s + Number(r.n), 0);
-    say(`policies in casbin_rule: ${total} (${counts.map((r) => `${r.ptype}: ${r.n}`).join(', ')}) = ${rows.length} synthetic + ${total - rows.length} seeded by Charter from policies/policy.csv`);
+    say(
+      `policies in casbin_rule: ${total} (${counts.map((r) => `${r.ptype}: ${r.n}`).join(', ')}) = ${rows.length} synthetic + ${total - rows.length} seeded by Charter from policies/policy.csv`,
+    );
     const lastDomain = rows[rows.length - 1]![1]!;
-    const probeOn = await a.request<boolean>('probe', { subject: PROBE.subject, permission: `${PROBE.object}.${PROBE.action}`, domain: lastDomain } satisfies ProbeRequest);
-    const probeOff = await a.request<boolean>('probe', { subject: PROBE.subject, permission: `${PROBE.object}.${PROBE.action}`, domain: 'bu-000' } satisfies ProbeRequest);
-    say(`policy loaded by app A: last inserted rule (${PROBE.subject}, ${lastDomain}, ${PROBE.object}, ${PROBE.action}) ${probeOn ? 'allows' : 'DOES NOT allow'}, and ${probeOff ? 'WRONGLY allows' : 'does not allow'} in bu-000`);
+    const probeOn = await a.request<boolean>('probe', {
+      subject: PROBE.subject,
+      permission: `${PROBE.object}.${PROBE.action}`,
+      domain: lastDomain,
+    } satisfies ProbeRequest);
+    const probeOff = await a.request<boolean>('probe', {
+      subject: PROBE.subject,
+      permission: `${PROBE.object}.${PROBE.action}`,
+      domain: 'bu-000',
+    } satisfies ProbeRequest);
+    say(
+      `policy loaded by app A: last inserted rule (${PROBE.subject}, ${lastDomain}, ${PROBE.object}, ${PROBE.action}) ${probeOn ? 'allows' : 'DOES NOT allow'}, and ${probeOff ? 'WRONGLY allows' : 'does not allow'} in bu-000`,
+    );
     if (!probeOn || probeOff) throw new Error('app A does not enforce the loaded policy set');
 
     const body = JSON.stringify({ query: QUERY });
@@ -275,7 +318,9 @@ async function main(): Promise<void> {
     say(`response (identical from A and B, ${Buffer.byteLength(expected)} bytes): ${expected}`);
     const anonA = await graphql(a.url, QUERY);
     const anonB = await graphql(b.url, QUERY);
-    say(`guard check without a token: A → ${anonA.json.errors?.[0]?.extensions?.code ?? `no error (${anonA.text})`}, B → ${anonB.json.data?.['me'] ? 'data.me (guard off)' : anonB.text}`);
+    say(
+      `guard check without a token: A → ${anonA.json.errors?.[0]?.extensions?.code ?? `no error (${anonA.text})`}, B → ${anonB.json.data?.['me'] ? 'data.me (guard off)' : anonB.text}`,
+    );
 
     // -------------------------------------------------------------------------------------------
     section(`latency: sequential requests, one keep-alive connection per app`);
@@ -315,7 +360,14 @@ async function main(): Promise<void> {
     for (let round = 0; round < settings.loadRounds; round++) {
       const order = round % 2 === 0 ? [0, 1] : [1, 0];
       for (const i of order) {
-        const r = await runLoad({ url: `${urlOf[i]!.url}/graphql`, headers, body, expectBody: expected, connections: settings.connections, seconds: settings.durationS });
+        const r = await runLoad({
+          url: `${urlOf[i]!.url}/graphql`,
+          headers,
+          body,
+          expectBody: expected,
+          connections: settings.connections,
+          seconds: settings.durationS,
+        });
         loads[i]!.results.push(r);
         say(
           `  run: ${loads[i]!.label.padEnd(22)} ${fixed(r.reqPerSec, 0).padStart(6)} req/s  p50 ${r.latencyP50Ms} ms  p99 ${r.latencyP99Ms} ms  ` +
@@ -356,6 +408,7 @@ async function main(): Promise<void> {
     const authz = await a.request<AuthzBenchResult>('authz', {
       cachedChecks: settings.cachedChecks,
       uncachedChecks: settings.uncachedChecks,
+      extraSubjects: settings.extraSubjects,
       authorization: `Bearer ${token}`,
       authentications: settings.authentications,
     } satisfies AuthzBenchRequest);
@@ -367,8 +420,12 @@ async function main(): Promise<void> {
         ['check: cache miss, allowed (1 Casbin enforce)', ...us(authz.missAllow)],
         ['check: cache miss, denied (enforce + explain)', ...us(authz.missDeny)],
         ['check: new subject (role links, cache reset, enforce)', ...us(authz.newSubject)],
+        ...(authz.missAllowAfterSubjects
+          ? [[`check: cache miss, allowed, ${authz.missAllowAfterSubjects.subjects} more subjects linked`, ...us(authz.missAllowAfterSubjects)]]
+          : []),
       ]),
     );
+    if (!authz.missAllowAfterSubjects) say('(the growth with subjects seen was not measured: AuthorizationService has no `snapshot.linkRoles` any more)');
     say(`uncached / cached (mean): ${fixed(authz.missAllow.meanUs / authz.cached.meanUs, 0)}×`);
 
     // -------------------------------------------------------------------------------------------
@@ -389,7 +446,9 @@ async function main(): Promise<void> {
     const tputValid = guarded.bad === 0;
     say(`policies loaded: ${total}`);
     say(`p99 latency: A ${fixed(la.p99, 3)} ms, B ${fixed(lb.p99, 3)} ms (p50: A ${fixed(la.p50, 3)} ms, B ${fixed(lb.p50, 3)} ms)`);
-    say(`p99 overhead: ${fixed(overhead, 3)} ms (goal < ${GOAL_P99_OVERHEAD_MS} ms): ${!latencyValid ? 'INVALID (bad responses)' : overhead < GOAL_P99_OVERHEAD_MS ? 'met' : 'NOT met'}`);
+    say(
+      `p99 overhead: ${fixed(overhead, 3)} ms (goal < ${GOAL_P99_OVERHEAD_MS} ms): ${!latencyValid ? 'INVALID (bad responses)' : overhead < GOAL_P99_OVERHEAD_MS ? 'met' : 'NOT met'}`,
+    );
     say(
       `throughput: ${fixed(guarded.reqPerSec, 0)} req/s (goal ≥ ${GOAL_REQ_PER_SEC}): ${!tputValid ? 'INVALID (bad responses)' : guarded.reqPerSec >= GOAL_REQ_PER_SEC ? 'met' : 'NOT met'}` +
         ` (guard off: ${fixed(tput[1]!.reqPerSec, 0)} req/s, ratio ${fixed(guarded.reqPerSec / tput[1]!.reqPerSec, 2)}×)`,

@@ -50,7 +50,7 @@ class ModelResolver {
   }
 }
 
-/** A trivial global guard: reads the handler's metadata and the request from the GraphQL context, like Charter's. */
+/** A trivial global guard: reads the handler's metadata and the request from the GraphQL context, like Charter's; refuses `x-bench-deny`. */
 @Injectable()
 class TrivialGuard implements CanActivate {
   constructor(private readonly reflector: Reflector) {}
@@ -58,7 +58,8 @@ class TrivialGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     const permission = this.reflector.getAllAndOverride<string | undefined>(PERMISSION, [context.getHandler(), context.getClass()]);
     const request = GqlExecutionContext.create(context).getContext<{ req?: { headers?: Record<string, unknown> } }>().req;
-    return permission !== undefined && request?.headers !== undefined;
+    // The bench sends this header once to prove the guard runs in every variant.
+    return permission !== undefined && request?.headers !== undefined && request.headers['x-bench-deny'] === undefined;
   }
 }
 
@@ -100,7 +101,9 @@ async function main(): Promise<void> {
   const variant = process.argv[2] as Variant;
   if (!(VARIANTS as readonly string[]).includes(variant)) throw new Error(`unknown variant ${variant}; one of ${VARIANTS.join(', ')}`);
   const adapter: AbstractHttpAdapter =
-    variant === 'express-apollo' ? new (await import('@nestjs/platform-express')).ExpressAdapter() : new (await import('@nestjs/platform-fastify')).FastifyAdapter();
+    variant === 'express-apollo'
+      ? new (await import('@nestjs/platform-express')).ExpressAdapter()
+      : new (await import('@nestjs/platform-fastify')).FastifyAdapter();
   const app = await NestFactory.create(await DriverBenchModule.forVariant(variant), adapter, { logger: false, abortOnError: false });
   await app.listen(0, '127.0.0.1');
   const { port } = (app.getHttpServer() as Server).address() as AddressInfo;

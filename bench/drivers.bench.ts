@@ -30,7 +30,8 @@ const settings = {
 function parseVariants(raw: string | undefined): Variant[] {
   if (!raw?.trim()) return [...VARIANTS];
   const names = raw.split(',').map((s) => s.trim());
-  for (const n of names) if (!(VARIANTS as readonly string[]).includes(n)) throw new Error(`BENCH_VARIANTS: unknown variant ${n}; one of ${VARIANTS.join(', ')}`);
+  for (const n of names)
+    if (!(VARIANTS as readonly string[]).includes(n)) throw new Error(`BENCH_VARIANTS: unknown variant ${n}; one of ${VARIANTS.join(', ')}`);
   return names as Variant[];
 }
 
@@ -50,6 +51,9 @@ async function measure(variant: Variant, outcome: Outcome): Promise<void> {
     const expected = await res.text();
     const parsed = JSON.parse(expected) as { data?: { model?: { id?: string } } };
     if (res.status !== 200 || !parsed.data?.model?.id) throw new Error(`${variant}: unexpected answer ${res.status} ${expected}`);
+    const denied = await fetch(url, { method: 'POST', headers: { ...headers, 'x-bench-deny': '1' }, body });
+    const deniedBody = (await denied.json()) as { data?: { model?: unknown } | null; errors?: unknown[] };
+    if (deniedBody.data?.model || !deniedBody.errors?.length) throw new Error(`${variant}: the guard did not run (a refused request was answered)`);
     // Warm-up (JIT, graphql-jit compilation, caches); not recorded.
     await runLoad({ url, headers, body, expectBody: expected, connections: settings.connections, seconds: settings.warmupS });
     const r = await runLoad({ url, headers, body, expectBody: expected, connections: settings.connections, seconds: settings.durationS });
@@ -57,7 +61,7 @@ async function measure(variant: Variant, outcome: Outcome): Promise<void> {
     outcome.memory = await server.request<MemoryFigures>('memory');
     say(
       `  ${VARIANT_LABELS[variant].padEnd(28)} ${fixed(r.reqPerSec, 0).padStart(6)} req/s  p50 ${r.latencyP50Ms} ms  p99 ${r.latencyP99Ms} ms  ` +
-        `2xx ${r.total2xx}  non-2xx ${r.non2xx}  wrong body ${r.mismatches}  errors ${r.errors}  (${Buffer.byteLength(expected)} B response)`,
+        `2xx ${r.total2xx}  non-2xx ${r.non2xx}  wrong body ${r.mismatches}  errors ${r.errors}  (${Buffer.byteLength(expected)} B response; guard refuses x-bench-deny: yes)`,
     );
   } finally {
     await server.stop();
@@ -68,26 +72,40 @@ async function main(): Promise<void> {
   const started = Date.now();
   say('NestJS HTTP adapter × GraphQL driver benchmark (bench/drivers.bench.ts)');
   say(`machine: ${machineLine()}`);
-  say(`settings: ${settings.connections} connections, ${settings.warmupS} s warm-up + ${settings.durationS} s measured per variant, ${settings.rounds} round(s); server in a child process, load generator here`);
+  say(
+    `settings: ${settings.connections} connections, ${settings.warmupS} s warm-up + ${settings.durationS} s measured per variant, ${settings.rounds} round(s); server in a child process, load generator here`,
+  );
   say(`query: ${DRIVER_QUERY} (code-first resolver returning a constant object; one global guard)`);
-  say(`load average at start: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  say(
+    `load average at start: ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
 
   const outcomes = new Map<Variant, Outcome>(settings.variants.map((v) => [v, { variant: v, runs: [] }]));
   for (let round = 0; round < settings.rounds; round++) {
     section(`round ${round + 1}`);
     // Rotate the order each round so no variant always runs first (or last) on a drifting machine.
     const order = settings.variants.map((_, i) => settings.variants[(i + round) % settings.variants.length]!);
-    for (const v of order) await measure(v, outcomes.get(v)!);
+    for (const v of order) {
+      // A variant that cannot start (e.g. @as-integrations/express5 not installed) is reported, not fatal.
+      await measure(v, outcomes.get(v)!).catch((error: unknown) =>
+        say(`  ! ${VARIANT_LABELS[v]}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`),
+      );
+    }
   }
 
   section('result');
-  const rows = [...outcomes.values()].map((o) => ({
-    o,
-    reqPerSec: median(o.runs.map((r) => r.reqPerSec)),
-    p50: median(o.runs.map((r) => r.latencyP50Ms)),
-    p99: median(o.runs.map((r) => r.latencyP99Ms)),
-    bad: o.runs.reduce((s, r) => s + r.non2xx + r.mismatches + r.errors + r.timeouts, 0),
-  }));
+  const rows = [...outcomes.values()]
+    .filter((o) => o.runs.length > 0)
+    .map((o) => ({
+      o,
+      reqPerSec: median(o.runs.map((r) => r.reqPerSec)),
+      p50: median(o.runs.map((r) => r.latencyP50Ms)),
+      p99: median(o.runs.map((r) => r.latencyP99Ms)),
+      bad: o.runs.reduce((s, r) => s + r.non2xx + r.mismatches + r.errors + r.timeouts, 0),
+    }));
   const base = rows.find((r) => r.o.variant === BASELINE);
   say(
     table([
@@ -106,9 +124,17 @@ async function main(): Promise<void> {
   say(`(req/s counts only 2xx responses with the expected body; ${settings.rounds > 1 ? `median of ${settings.rounds} rounds` : 'one run per variant'})`);
   const valid = rows.filter((r) => r.bad === 0);
   const best = valid.reduce<(typeof rows)[number] | undefined>((b, r) => (!b || r.reqPerSec > b.reqPerSec ? r : b), undefined);
-  if (best) say(`fastest: ${VARIANT_LABELS[best.o.variant]} at ${fixed(best.reqPerSec, 0)} req/s${base ? ` (${fixed(best.reqPerSec / base.reqPerSec, 2)}× ${VARIANT_LABELS[BASELINE]})` : ''}`);
+  if (best)
+    say(
+      `fastest: ${VARIANT_LABELS[best.o.variant]} at ${fixed(best.reqPerSec, 0)} req/s${base ? ` (${fixed(best.reqPerSec / base.reqPerSec, 2)}× ${VARIANT_LABELS[BASELINE]})` : ''}`,
+    );
   for (const r of rows) if (r.bad > 0) say(`! ${VARIANT_LABELS[r.o.variant]}: ${r.bad} bad responses: its figure is not valid`);
-  say(`load average at end: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  say(
+    `load average at end: ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
   say(`total bench time: ${fixed((Date.now() - started) / 1000, 0)} s`);
 }
 

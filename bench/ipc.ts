@@ -33,7 +33,8 @@ export function memoryFigures(): MemoryFigures {
   return { rssMiB: mib(m.rss), heapUsedMiB: mib(m.heapUsed), heapTotalMiB: mib(m.heapTotal), externalMiB: mib(m.external) };
 }
 
-export type Handler = (payload: unknown) => Promise<unknown> | unknown;
+/** Answers one request; may return a promise. */
+export type Handler = (payload: unknown) => unknown;
 
 /**
  * Child side: reports `ready`, answers requests with `handlers` (plus `memory`), and on `stop`
@@ -66,7 +67,8 @@ export function serveParent(port: number, handlers: Record<string, Handler>, sto
       })
       .then(
         (result) => process.send!({ id: raw.id, ok: true, result } satisfies ReplyMessage),
-        (error: unknown) => process.send!({ id: raw.id, ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error) } satisfies ReplyMessage),
+        (error: unknown) =>
+          process.send!({ id: raw.id, ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error) } satisfies ReplyMessage),
       );
   });
   // The parent died or closed the channel: never leave a server behind.

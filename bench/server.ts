@@ -53,6 +53,8 @@ export interface ProbeRequest {
 export interface AuthzBenchRequest {
   cachedChecks: number;
   uncachedChecks: number;
+  /** Subjects to link before timing cache misses again (0: skip). */
+  extraSubjects: number;
   /** An `Authorization` header with a real access token, to time authentication as the guard does it. */
   authorization: string;
   authentications: number;
@@ -76,6 +78,16 @@ export interface AuthzBenchResult {
   missDeny: TimingUs;
   /** A subject never seen (first request of a user after start or reload): role links + cache reset + enforce. */
   newSubject: TimingUs;
+  /** As missAllow, after `extraSubjects` more subjects were linked (users seen since the last policy load); absent if not measurable. */
+  missAllowAfterSubjects?: TimingUs & { subjects: number };
+}
+
+/**
+ * The snapshot's role linking, reached past `private` to link many subjects without paying an
+ * enforce for each: measurement only, to show how the uncached cost grows with subjects seen.
+ */
+interface SnapshotInternals {
+  snapshot?: { linkRoles?: (subject: string, roles: Principal['roles']) => Promise<void> };
 }
 
 async function time(n: number, fn: (i: number) => Promise<void>): Promise<TimingUs> {
@@ -119,7 +131,7 @@ async function main(): Promise<void> {
         return (await authz.check(benchPrincipal(subject, []), permission, domain)).allowed;
       },
       authz: async (payload): Promise<AuthzBenchResult> => {
-        const { cachedChecks, uncachedChecks, authorization, authentications } = payload as AuthzBenchRequest;
+        const { cachedChecks, uncachedChecks, extraSubjects, authorization, authentications } = payload as AuthzBenchRequest;
         const authenticateOnce = async () => {
           const p = await authentication.authenticate(authorization, { allowApiKeys: false, operation: 'bench' });
           if (!p.id) throw new Error('authenticate returned no principal');
@@ -140,7 +152,14 @@ async function main(): Promise<void> {
         const missAllow = await time(uncachedChecks, (i) => expectAllowed(admin, `uncached${i}.read`, true));
         const missDeny = await time(uncachedChecks, (i) => expectAllowed(risk, `uncached${i}.read`, false));
         const newSubject = await time(uncachedChecks, (i) => expectAllowed(benchPrincipal(`user:bench-new-${i}`, risk.roles), 'self.read', true));
-        return { authenticate, cached, missAllow, missDeny, newSubject };
+        let missAllowAfterSubjects: AuthzBenchResult['missAllowAfterSubjects'];
+        const snapshot = (authz as unknown as SnapshotInternals).snapshot;
+        if (extraSubjects > 0 && typeof snapshot?.linkRoles === 'function') {
+          for (let i = 0; i < extraSubjects; i++) await snapshot.linkRoles(`user:bench-extra-${i}`, risk.roles);
+          const after = await time(Math.min(uncachedChecks, 5), (i) => expectAllowed(admin, `after${i}.read`, true));
+          missAllowAfterSubjects = { ...after, subjects: extraSubjects };
+        }
+        return { authenticate, cached, missAllow, missDeny, newSubject, missAllowAfterSubjects };
       },
     },
     () => app.close(),

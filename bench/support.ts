@@ -154,7 +154,7 @@ export async function startServerProcess(label: string, script: string, args: st
       if (exited) return Promise.reject(new Error(`${label}: server process is gone`));
       const id = nextId++;
       return new Promise<T>((resolve, reject) => {
-        pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+        pending.set(id, { resolve, reject });
         child.send({ id, kind, payload } satisfies RequestMessage);
       });
     },
@@ -191,7 +191,7 @@ export async function countErrorLogLines(file: string): Promise<{ lines: number;
 export interface TimedResponse {
   status: number;
   body: string;
-  /** Request written → last byte of the response read, in nanoseconds. */
+  /** From sending the request to reading the last byte of the response, in nanoseconds. */
   ns: number;
   /** Whether the request went over an already open connection (keep-alive). */
   reused: boolean;
@@ -257,7 +257,14 @@ export interface LoadResult {
  * `seconds`. Every response must be 2xx and byte-identical to `expectBody`; anything else is
  * counted (non2xx, mismatches), never passed off as throughput.
  */
-export async function runLoad(o: { url: string; headers: Record<string, string>; body: string; expectBody?: string; connections: number; seconds: number }): Promise<LoadResult> {
+export async function runLoad(o: {
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+  expectBody?: string;
+  connections: number;
+  seconds: number;
+}): Promise<LoadResult> {
   const r = await autocannon({
     url: o.url,
     method: 'POST',
@@ -291,8 +298,11 @@ export function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1]!;
 }
 
+/** The middle value; the mean of the two middle values for an even count. */
 export function median(values: readonly number[]): number {
-  return percentile([...values].sort((a, b) => a - b), 50);
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 export function fixed(value: number, digits: number): string {

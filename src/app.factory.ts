@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Logger } from 'pino';
@@ -9,14 +10,22 @@ import { requestContext } from './common/request-context';
 import type { CharterConfig } from './config/config';
 import { MetricsService } from './metrics/metrics.service';
 
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
 /** Builds the Nest application on Fastify (chosen by bench/authz: see README "Performance"). */
 export async function createCharterApp(config: CharterConfig, logger: Logger, options: AppOptions = {}): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     loggerInstance: logger,
     bodyLimit: config.bodyLimitBytes,
-    requestIdHeader: 'x-request-id',
-    genReqId: () => randomUUID(),
+    // An incoming x-request-id is kept only if it looks like an id: it lands in the audit log.
+    requestIdHeader: false,
+    genReqId: (request: IncomingMessage) => {
+      const incoming = request.headers['x-request-id'];
+      return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    },
     trustProxy: true,
+    // Request bodies are validated, never coerced: `{"query": 42}` is an error, not the string "42".
+    ajv: { customOptions: { coerceTypes: false } },
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, logger, options), adapter, {
     logger: new PinoNestLogger(logger),

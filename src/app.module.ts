@@ -3,7 +3,7 @@ import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import { MercuriusDriver, type MercuriusDriverConfig } from '@nestjs/mercurius';
 import { GraphQLError, NoSchemaIntrospectionCustomRule } from 'graphql';
-import { createComplexityRule, simpleEstimator } from 'graphql-query-complexity';
+import { getComplexity, simpleEstimator } from 'graphql-query-complexity';
 import type { Logger } from 'pino';
 import { AuthModule } from './auth/auth.module';
 import { AccessGuard } from './authz/access.guard';
@@ -68,17 +68,18 @@ function graphqlOptions(config: CharterConfig, logger: Logger): MercuriusDriverC
     allowBatchedQueries: false,
     context: (req: unknown) => ({ req }),
     errorFormatter: formatGraphqlErrors(logger),
-    // A static list keeps Mercurius' parsed-and-validated query cache on. Field costs here are
-    // constant (simpleEstimator), so the complexity needs no variable values.
-    validationRules: [
-      createComplexityRule({
-        maximumComplexity: config.graphql.maxComplexity,
-        variables: {},
-        estimators: [simpleEstimator({ defaultComplexity: 1 })],
-        createError: (max: number, actual: number) =>
-          new GraphQLError(`query complexity ${actual} exceeds the limit of ${max}`, { extensions: { code: 'QUERY_TOO_COMPLEX' } }),
-      }),
-      ...(config.production ? [NoSchemaIntrospectionCustomRule] : []),
-    ],
+    // Introspection is off in production; a static rule list keeps Mercurius' query cache on.
+    validationRules: config.production ? [NoSchemaIntrospectionCustomRule] : [],
+    hooks: {
+      // Complexity needs the request's variables (list sizes), so it is checked before execution.
+      preExecution: (schema, document, _context, variables) => {
+        const complexity = getComplexity({ schema, query: document, variables: variables ?? {}, estimators: [simpleEstimator({ defaultComplexity: 1 })] });
+        if (complexity > config.graphql.maxComplexity) {
+          throw new GraphQLError(`query complexity ${complexity} exceeds the limit of ${config.graphql.maxComplexity}`, {
+            extensions: { code: 'QUERY_TOO_COMPLEX' },
+          });
+        }
+      },
+    },
   };
 }

@@ -1,4 +1,5 @@
 import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { requireUuid } from '../common/app-error';
 import { PageArgs, decodeCursor, toConnection, validatePageSize } from '../common/graphql/pagination';
 import { Requires } from '../authz/requires.decorator';
 import { toApiKey } from './auth.mapper';
@@ -15,7 +16,7 @@ export class ApiKeyResolver {
   @Requires('apiKey.read')
   async apiKeys(@Args() page: PageArgs): Promise<ApiKeyConnection> {
     const first = validatePageSize(page.first);
-    const rows = await this.service.list(page.after ? decodeCursor(page.after) : null, first + 1);
+    const rows = await this.service.list(page.after ? requireUuid('after', decodeCursor(page.after)) : null, first + 1);
     return toConnection(rows, first, (r) => r.id, toApiKey);
   }
 
@@ -29,6 +30,6 @@ export class ApiKeyResolver {
   @Mutation(() => ApiKeyType, { description: 'Revokes a key at once; revoking twice is harmless' })
   @Requires('apiKey.manage')
   async revokeApiKey(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string): Promise<ApiKeyType> {
-    return toApiKey(await this.service.revoke(principal, id));
+    return toApiKey(await this.service.revoke(principal, requireUuid('id', id)));
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { AppError, ErrorCode } from '../common/app-error';
+import { AppError, ErrorCode, requireValidDate } from '../common/app-error';
 import { GovernanceAuditService } from '../governance-audit/governance-audit.service';
 import { ApiKeyRepository, type ApiKeyRow } from './api-key.repository';
 import { CHARTER_ROLES, type CharterRole, type Principal } from './principal';
@@ -33,6 +33,7 @@ export class ApiKeyService {
     if (input.roles.length === 0) throw AppError.badInput('input.roles', 'at least one role is required');
     const unknown = input.roles.find((r) => !(CHARTER_ROLES as readonly string[]).includes(r));
     if (unknown) throw AppError.badInput('input.roles', `unknown role "${unknown}"; roles are ${CHARTER_ROLES.join(', ')}`);
+    if (input.expiresAt) requireValidDate('input.expiresAt', input.expiresAt);
     if (input.expiresAt && input.expiresAt.getTime() <= Date.now()) throw AppError.badInput('input.expiresAt', 'expiresAt must be in the future');
     const domain = input.domain?.trim() || '*';
 

@@ -26,10 +26,17 @@ export class RoleMapping {
 
   static load(policiesDir: string): RoleMapping {
     const file = path.join(policiesDir, 'role-mapping.yaml');
-    const parsed = fileSchema.safeParse(parse(readFileSync(file, 'utf8')) ?? {});
+    const text = readFileSync(file, 'utf8');
+    let document: unknown;
+    try {
+      document = parse(text) ?? {};
+    } catch (error) {
+      throw new Error(`${file}: ${(error as Error).message}`);
+    }
+    const parsed = fileSchema.safeParse(document);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
-      throw new Error(`${file}: ${issue.path.join('.')}: ${issue.message}`);
+      throw new Error(`${file}: ${issue.path.length ? issue.path.join('.') : '(top level)'}: ${issue.message}`);
     }
     return new RoleMapping(parsed.data.defaultMapping, new Map(Object.entries(parsed.data.groups)));
   }
@@ -41,9 +48,11 @@ export class RoleMapping {
   rolesFor(groups: readonly string[]): RoleBinding[] {
     const out = new Map<string, RoleBinding>();
     for (const group of groups) {
-      for (const binding of this.groups.get(group) ?? []) out.set(`${binding.role}@${binding.domain}`, binding);
+      const explicit = this.groups.get(group);
+      // An explicit entry replaces the default for that group, so it can narrow a role to a domain.
+      for (const binding of explicit ?? []) out.set(`${binding.role}@${binding.domain}`, binding);
       const bare = group.startsWith('/') ? group.slice(1) : group;
-      if (this.defaultMapping && (CHARTER_ROLES as readonly string[]).includes(bare)) {
+      if (!explicit && this.defaultMapping && (CHARTER_ROLES as readonly string[]).includes(bare)) {
         out.set(`${bare}@*`, { role: bare as CharterRole, domain: '*' });
       }
     }

@@ -1,6 +1,7 @@
 import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import type { Principal } from '../auth/principal';
+import { AppError } from '../common/app-error';
 import { decodeCursor, toConnection, validatePageSize } from '../common/graphql/pagination';
 import {
   PolicyConnection,
@@ -17,6 +18,12 @@ import type { PolicyRow } from './policy.repository';
 import { PolicyService } from './policy.service';
 import { Requires } from './requires.decorator';
 
+function requireNumericCursor(after: string): string {
+  const id = decodeCursor(after);
+  if (!/^\d+$/.test(id)) throw AppError.badInput('after', 'after is not a cursor returned by this API');
+  return id;
+}
+
 const toPolicy = (r: PolicyRow): PolicyType => ({ id: r.id, subject: r.v0, domain: r.v1, object: r.v2, action: r.v3, effect: (r.v4 || 'allow') as PolicyEffect });
 const toAssignment = (r: PolicyRow): RoleAssignmentType => ({ id: r.id, subject: r.v0, role: r.v1, domain: r.v2 });
 
@@ -28,7 +35,7 @@ export class PolicyResolver {
   @Requires('policy.read')
   async policies(@Args() args: PolicyListArgs): Promise<PolicyConnection> {
     const first = validatePageSize(args.first);
-    const rows = await this.service.listPolicies(args, args.after ? decodeCursor(args.after) : null, first + 1);
+    const rows = await this.service.listPolicies(args, args.after ? requireNumericCursor(args.after) : null, first + 1);
     return toConnection(rows, first, (r) => r.id, toPolicy);
   }
 
@@ -36,7 +43,7 @@ export class PolicyResolver {
   @Requires('policy.read')
   async roleAssignments(@Args() args: RoleAssignmentListArgs): Promise<RoleAssignmentConnection> {
     const first = validatePageSize(args.first);
-    const rows = await this.service.listAssignments(args, args.after ? decodeCursor(args.after) : null, first + 1);
+    const rows = await this.service.listAssignments(args, args.after ? requireNumericCursor(args.after) : null, first + 1);
     return toConnection(rows, first, (r) => r.id, toAssignment);
   }
 

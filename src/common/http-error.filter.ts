@@ -1,7 +1,7 @@
 import { Catch, HttpException, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import { AppError, ErrorCode } from './app-error';
+import { AppError, ErrorCode, errorCodeForStatus } from './app-error';
 
 /** REST counterpart of the GraphQL error formatter: `{ statusCode, code, message, field?, requestId }`. */
 @Catch()
@@ -21,7 +21,7 @@ export class HttpErrorFilter implements ExceptionFilter {
       status = exception.getStatus();
       const response = exception.getResponse();
       const message = typeof response === 'string' ? response : ((response as { message?: unknown }).message ?? exception.message);
-      body = { code: status === 404 ? ErrorCode.NOT_FOUND : status < 500 ? ErrorCode.BAD_USER_INPUT : ErrorCode.INTERNAL, message };
+      body = { code: errorCodeForStatus(status), message };
     } else {
       this.logger.error({ err: exception, requestId: request.id }, 'unexpected error in REST handler');
       body = { code: ErrorCode.INTERNAL, message: `Internal error (request ${request.id})` };

@@ -82,12 +82,17 @@ export class ConfigError extends Error {
   }
 }
 
+// Their values may hold credentials; errors name the variable but never print its value.
+const SECRET_VARIABLES = new Set(['DATABASE_URL', 'OIDC_CLIENT_SECRET']);
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): CharterConfig {
-  const parsed = envSchema.safeParse(env);
+  // An empty variable (`PORT=`) means "unset", as it does for most tools.
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
+  const parsed = envSchema.safeParse(present);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => {
       const name = String(issue.path[0]);
-      return `${name}=${JSON.stringify(env[name] ?? '')}: ${issue.message}`;
+      return SECRET_VARIABLES.has(name) ? `${name}: ${issue.message}` : `${name}=${JSON.stringify(env[name] ?? '')}: ${issue.message}`;
     });
     throw new ConfigError(problems);
   }

@@ -1,6 +1,6 @@
 import { Args, Query, Resolver } from '@nestjs/graphql';
 import { Requires } from '../authz/requires.decorator';
-import { AppError } from '../common/app-error';
+import { AppError, requireValidDate } from '../common/app-error';
 import { decodeCursor, toConnection, validatePageSize } from '../common/graphql/pagination';
 import { AuditChainVerificationType, AuditEventConnection, AuditEventsArgs, AuditEventType } from './dto/audit-event.type';
 import type { AuditRow } from './governance-audit.repository';
@@ -37,6 +37,8 @@ export class GovernanceAuditResolver {
       beforeSeq = decodeCursor(args.after);
       if (!/^\d+$/.test(beforeSeq)) throw AppError.badInput('after', 'after is not a cursor returned by this API');
     }
+    if (args.from) requireValidDate('from', args.from);
+    if (args.to) requireValidDate('to', args.to);
     const rows = await this.audit.find({ ...args, beforeSeq }, first + 1);
     return toConnection(rows, first, (r) => r.seq, toEvent);
   }

@@ -1,21 +1,12 @@
 import { HttpException } from '@nestjs/common';
 import { GraphQLError, type ExecutionResult, type GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
-import { AppError, ErrorCode } from '../app-error';
+import { AppError, ErrorCode, errorCodeForStatus } from '../app-error';
 
 interface FormattedResponse {
   statusCode: number;
   response: { data: ExecutionResult['data'] | null; errors: GraphQLFormattedError[] };
 }
-
-const HTTP_STATUS_TO_CODE: Record<number, ErrorCode> = {
-  400: ErrorCode.BAD_USER_INPUT,
-  401: ErrorCode.UNAUTHENTICATED,
-  403: ErrorCode.FORBIDDEN,
-  404: ErrorCode.NOT_FOUND,
-  409: ErrorCode.CONFLICT,
-  413: ErrorCode.PAYLOAD_TOO_LARGE,
-};
 
 /**
  * The one place GraphQL errors get their stable `extensions.code` (and `field` for bad input).
@@ -29,12 +20,17 @@ export function formatGraphqlErrors(logger: Logger) {
     const note = (s: number) => (status = status === 0 ? s : Math.max(status, s));
 
     for (const error of execution.errors ?? []) {
-      const original: (Error & { errors?: unknown[] }) | undefined = error.originalError ?? undefined;
+      const original: (Error & { errors?: unknown[]; statusCode?: number }) | undefined = error.originalError ?? undefined;
       if (original && Array.isArray(original.errors)) {
         // Request-level validation failure (unknown field, wrong variable type, too deep...).
         for (const inner of original.errors) {
           const gqlError = inner instanceof GraphQLError ? inner : new GraphQLError(String((inner as Error).message ?? inner));
-          errors.push({ ...gqlError.toJSON(), extensions: { ...gqlError.extensions, code: requestErrorCode(gqlError) } });
+          // Fastify's JSON-schema check of the request body: "body/query must be string".
+          const bodyField = /^body(?:\/(\w+))? /.exec(gqlError.message);
+          const extensions = bodyField
+            ? { code: ErrorCode.BAD_USER_INPUT, field: bodyField[1] ?? 'body' }
+            : { ...gqlError.extensions, code: requestErrorCode(gqlError) };
+          errors.push({ ...gqlError.toJSON(), extensions });
         }
         note(400);
         continue;
@@ -45,9 +41,14 @@ export function formatGraphqlErrors(logger: Logger) {
         continue;
       }
       if (original instanceof HttpException) {
-        const code = HTTP_STATUS_TO_CODE[original.getStatus()] ?? ErrorCode.INTERNAL;
-        errors.push({ ...error.toJSON(), extensions: { code } });
+        errors.push({ ...error.toJSON(), extensions: { code: errorCodeForStatus(original.getStatus()) } });
         note(original.getStatus());
+        continue;
+      }
+      if (original && typeof original.statusCode === 'number' && original.statusCode >= 400 && original.statusCode < 500) {
+        // Transport errors from Fastify/Mercurius: malformed or empty JSON, body too large, no query.
+        errors.push({ message: original.message, extensions: { code: errorCodeForStatus(original.statusCode) } });
+        note(original.statusCode);
         continue;
       }
       if (!original || original instanceof GraphQLError) {
