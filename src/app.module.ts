@@ -2,7 +2,7 @@ import { Module, type CanActivate, type DynamicModule, type Type } from '@nestjs
 import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import { MercuriusDriver, type MercuriusDriverConfig } from '@nestjs/mercurius';
-import { GraphQLError, NoSchemaIntrospectionCustomRule } from 'graphql';
+import { GraphQLError, NoSchemaIntrospectionCustomRule, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { getComplexity, simpleEstimator } from 'graphql-query-complexity';
 import type { Logger } from 'pino';
 import { AuthModule } from './auth/auth.module';
@@ -56,6 +56,22 @@ export class AppModule {
   }
 }
 
+// Mercurius reuses the parsed document of a cached query, so its complexity is computed once per
+// document and variables rather than on every request.
+const complexityCache = new WeakMap<DocumentNode, Map<string, number>>();
+
+function complexityOf(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | undefined): number {
+  const key = variables ? JSON.stringify(variables) : '';
+  let byVariables = complexityCache.get(document);
+  const cached = byVariables?.get(key);
+  if (cached !== undefined) return cached;
+  const complexity = getComplexity({ schema, query: document, variables: variables ?? {}, estimators: [simpleEstimator({ defaultComplexity: 1 })] });
+  if (!byVariables) complexityCache.set(document, (byVariables = new Map<string, number>()));
+  if (byVariables.size >= 32) byVariables.clear();
+  byVariables.set(key, complexity);
+  return complexity;
+}
+
 function graphqlOptions(config: CharterConfig, logger: Logger): MercuriusDriverConfig {
   return {
     autoSchemaFile: true,
@@ -73,7 +89,7 @@ function graphqlOptions(config: CharterConfig, logger: Logger): MercuriusDriverC
     hooks: {
       // Complexity needs the request's variables (list sizes), so it is checked before execution.
       preExecution: (schema, document, _context, variables) => {
-        const complexity = getComplexity({ schema, query: document, variables: variables ?? {}, estimators: [simpleEstimator({ defaultComplexity: 1 })] });
+        const complexity = complexityOf(schema, document, variables);
         if (complexity > config.graphql.maxComplexity) {
           throw new GraphQLError(`query complexity ${complexity} exceeds the limit of ${config.graphql.maxComplexity}`, {
             extensions: { code: 'QUERY_TOO_COMPLEX' },

@@ -54,7 +54,10 @@ describe('governance audit log', () => {
       after = res.data!.auditEvents.pageInfo.hasNextPage ? res.data!.auditEvents.pageInfo.endCursor : null;
     } while (after);
     const expected = await db.query<{ seq: string }>(`SELECT seq FROM governance_audit_events WHERE decision = 'deny' ORDER BY seq DESC`);
-    assert.deepEqual(seen, expected.map((r) => r.seq));
+    assert.deepEqual(
+      seen,
+      expected.map((r) => r.seq),
+    );
     assert.ok(seen.length >= 2);
   });
 

@@ -60,7 +60,9 @@ describe('access tokens from a real OpenID provider', () => {
     assert.equal(res.status, 200);
     assert.equal(res.data?.me.email, 'risk@charter.local');
     assert.deepEqual(res.data?.me.roles, ['risk_officer']);
-    const rows = await db.query<{ subject: string; email: string; idp_groups: string[] }>(`SELECT subject, email, idp_groups FROM principals WHERE id = $1`, [res.data.me.id]);
+    const rows = await db.query<{ subject: string; email: string; idp_groups: string[] }>(`SELECT subject, email, idp_groups FROM principals WHERE id = $1`, [
+      res.data.me.id,
+    ]);
     assert.deepEqual(rows[0], { subject: 'dev-risk', email: 'risk@charter.local', idp_groups: ['risk_officer'] });
   });
 
@@ -158,7 +160,10 @@ describe('access tokens from a real OpenID provider', () => {
   });
 
   it('keeps the audit chain intact through all of the rejections above', async () => {
-    const res = await app.graphql<{ verifyAuditChain: { valid: boolean; checkedCount: number } }>('{ verifyAuditChain { valid checkedCount } }', await idp.token('ciso'));
+    const res = await app.graphql<{ verifyAuditChain: { valid: boolean; checkedCount: number } }>(
+      '{ verifyAuditChain { valid checkedCount } }',
+      await idp.token('ciso'),
+    );
     assert.equal(res.data?.verifyAuditChain.valid, true);
     assert.ok(res.data.verifyAuditChain.checkedCount >= 1);
   });

@@ -57,7 +57,10 @@ describe('role x operation matrix under the default policy', () => {
         const res = await app.graphql(op.query, await idp.token(user));
         const codes = (res.errors ?? []).map((e) => e.extensions?.code);
         if (op.allowed.includes(user)) {
-          assert.ok(!codes.includes('FORBIDDEN') && !codes.includes('UNAUTHENTICATED'), `${user} should pass the guard for ${op.name}: ${JSON.stringify(res.errors)}`);
+          assert.ok(
+            !codes.includes('FORBIDDEN') && !codes.includes('UNAUTHENTICATED'),
+            `${user} should pass the guard for ${op.name}: ${JSON.stringify(res.errors)}`,
+          );
         } else {
           assert.deepEqual(codes, ['FORBIDDEN'], `${user} must be refused ${op.name}`);
           assert.equal(res.status, 403);
@@ -108,11 +111,17 @@ describe('role x operation matrix under the default policy', () => {
     assert.equal(assigned.errors, undefined);
     await eventually(async () => (await app.graphql(query, dsToken)).status === 200, 'the retail ciso role grants audit.read');
 
-    const denied = await app.graphql(`mutation { addPolicy(input: { subject: "${subject}", domain: "*", object: "audit", action: "read", effect: deny }) { id effect } }`, admin);
+    const denied = await app.graphql(
+      `mutation { addPolicy(input: { subject: "${subject}", domain: "*", object: "audit", action: "read", effect: deny }) { id effect } }`,
+      admin,
+    );
     assert.equal(denied.errors, undefined);
     await eventually(async () => (await app.graphql(query, dsToken)).status === 403, 'an explicit deny overrides the role');
 
-    const removed = await app.graphql(`mutation { removePolicy(input: { subject: "${subject}", domain: "*", object: "audit", action: "read", effect: deny }) }`, admin);
+    const removed = await app.graphql(
+      `mutation { removePolicy(input: { subject: "${subject}", domain: "*", object: "audit", action: "read", effect: deny }) }`,
+      admin,
+    );
     assert.equal(removed.errors, undefined);
     await eventually(async () => (await app.graphql(query, dsToken)).status === 200, 'removing the deny restores access');
   });

@@ -97,22 +97,19 @@ describe('bad input is refused with a clear 4xx, and the server keeps serving', 
     await stillServing();
   });
 
-  it(
-    'answers malformed, empty and query-less GraphQL bodies with 400, not 500',
-    async () => {
-      const cases: { label: string; body: string | undefined }[] = [
-        { label: 'malformed JSON', body: '{"query": "{ me { id } }"' },
-        { label: 'empty body', body: undefined },
-        { label: 'no query', body: '{}' },
-      ];
-      const wrong: string[] = [];
-      for (const c of cases) {
-        const r = await postRaw(c.body);
-        if (r.status !== 400 || r.json?.errors?.[0]?.extensions?.code !== 'BAD_USER_INPUT') wrong.push(`${c.label}: ${describeResponse(r)}`);
-      }
-      assert.deepEqual(wrong, []);
-    },
-  );
+  it('answers malformed, empty and query-less GraphQL bodies with 400, not 500', async () => {
+    const cases: { label: string; body: string | undefined }[] = [
+      { label: 'malformed JSON', body: '{"query": "{ me { id } }"' },
+      { label: 'empty body', body: undefined },
+      { label: 'no query', body: '{}' },
+    ];
+    const wrong: string[] = [];
+    for (const c of cases) {
+      const r = await postRaw(c.body);
+      if (r.status !== 400 || r.json?.errors?.[0]?.extensions?.code !== 'BAD_USER_INPUT') wrong.push(`${c.label}: ${describeResponse(r)}`);
+    }
+    assert.deepEqual(wrong, []);
+  });
 
   it('answers a query that is not a string with 400, not 500', async () => {
     const r = await post({ query: 42 });
@@ -133,25 +130,19 @@ describe('bad input is refused with a clear 4xx, and the server keeps serving', 
     assert.equal(r.json?.requestId, r.requestId);
   });
 
-  it(
-    'refuses a GraphQL body over BODY_LIMIT_BYTES with 413 PAYLOAD_TOO_LARGE',
-    async () => {
-      const r = await post({ query: '{ me { id } }', variables: { pad: 'x'.repeat(BODY_LIMIT * 2) } });
-      assertClientError(r, 413, 'PAYLOAD_TOO_LARGE');
-    },
-  );
+  it('refuses a GraphQL body over BODY_LIMIT_BYTES with 413 PAYLOAD_TOO_LARGE', async () => {
+    const r = await post({ query: '{ me { id } }', variables: { pad: 'x'.repeat(BODY_LIMIT * 2) } });
+    assertClientError(r, 413, 'PAYLOAD_TOO_LARGE');
+  });
 
-  it(
-    'uses the PAYLOAD_TOO_LARGE code for an oversized REST body',
-    async () => {
-      const r = await send(`${app.url}/api/v1/me`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${admin}` },
-        body: JSON.stringify({ pad: 'x'.repeat(BODY_LIMIT * 2) }),
-      });
-      assert.equal(r.json?.code, 'PAYLOAD_TOO_LARGE');
-    },
-  );
+  it('uses the PAYLOAD_TOO_LARGE code for an oversized REST body', async () => {
+    const r = await send(`${app.url}/api/v1/me`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${admin}` },
+      body: JSON.stringify({ pad: 'x'.repeat(BODY_LIMIT * 2) }),
+    });
+    assert.equal(r.json?.code, 'PAYLOAD_TOO_LARGE');
+  });
 
   it('accepts a GraphQL body just under BODY_LIMIT_BYTES', async () => {
     const padding = ' '.repeat(BODY_LIMIT - 200);
@@ -206,13 +197,10 @@ describe('bad input is refused with a clear 4xx, and the server keeps serving', 
     assert.match(error.message, /Int/);
   });
 
-  it(
-    'accepts operations with required (non-null) variables',
-    async () => {
-      const r = await post({ query: 'query Keys($first: Int!) { apiKeys(first: $first) { nodes { id } } }', variables: { first: 5 } });
-      assert.equal(r.status, 200, describeResponse(r));
-    },
-  );
+  it('accepts operations with required (non-null) variables', async () => {
+    const r = await post({ query: 'query Keys($first: Int!) { apiKeys(first: $first) { nodes { id } } }', variables: { first: 5 } });
+    assert.equal(r.status, 200, describeResponse(r));
+  });
 
   it(`refuses a query deeper than GRAPHQL_MAX_DEPTH (${MAX_DEPTH}) and accepts one at the limit`, async () => {
     const atLimit = await post({ query: '{ __schema { types { fields { name } } } }' });
@@ -235,27 +223,21 @@ describe('bad input is refused with a clear 4xx, and the server keeps serving', 
 
   // --- Bad values that reach the services ----------------------------------------------------
 
-  it(
-    'refuses ids and cursors that are not UUIDs with BAD_USER_INPUT, not 500',
-    async () => {
-      const cursor = Buffer.from('c:not-a-uuid', 'utf8').toString('base64url');
-      const list = await post({ query: `{ apiKeys(after: "${cursor}") { nodes { id } } }` });
-      assertClientError(list, 400, 'BAD_USER_INPUT');
-      const revoke = await post({ query: 'mutation { revokeApiKey(id: "nope") { id } }' });
-      assertClientError(revoke, 400, 'BAD_USER_INPUT');
-    },
-  );
+  it('refuses ids and cursors that are not UUIDs with BAD_USER_INPUT, not 500', async () => {
+    const cursor = Buffer.from('c:not-a-uuid', 'utf8').toString('base64url');
+    const list = await post({ query: `{ apiKeys(after: "${cursor}") { nodes { id } } }` });
+    assertClientError(list, 400, 'BAD_USER_INPUT');
+    const revoke = await post({ query: 'mutation { revokeApiKey(id: "nope") { id } }' });
+    assertClientError(revoke, 400, 'BAD_USER_INPUT');
+  });
 
-  it(
-    'refuses an invalid date with BAD_USER_INPUT, not 500',
-    async () => {
-      const keysBefore = await countKeys();
-      const r = await post({ query: 'mutation { createApiKey(input: { name: "k", roles: ["service"], expiresAt: "yesterday" }) { secret } }' });
-      assert.equal(r.status, 400, describeResponse(r));
-      assert.equal(r.json?.errors?.[0]?.extensions?.code, 'BAD_USER_INPUT');
-      assert.equal(await countKeys(), keysBefore);
-    },
-  );
+  it('refuses an invalid date with BAD_USER_INPUT, not 500', async () => {
+    const keysBefore = await countKeys();
+    const r = await post({ query: 'mutation { createApiKey(input: { name: "k", roles: ["service"], expiresAt: "yesterday" }) { secret } }' });
+    assert.equal(r.status, 400, describeResponse(r));
+    assert.equal(r.json?.errors?.[0]?.extensions?.code, 'BAD_USER_INPUT');
+    assert.equal(await countKeys(), keysBefore);
+  });
 
   // --- Credentials ---------------------------------------------------------------------------
 

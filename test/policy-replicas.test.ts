@@ -13,14 +13,20 @@ const QUERY = '{ auditEvents(first: 1) { nodes { seq } } }';
 /** A second Charter replica: a separate OS process on the same database. */
 async function startReplica(env: Record<string, string>): Promise<{ url: string; process: ChildProcess }> {
   const port = await findFreePort();
-  const child = spawn(process.execPath, [MAIN], { env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [MAIN], {
+    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 20_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`replica exited: ${stderr}`);
-    const ok = await fetch(`${url}/health/ready`).then((r) => r.status === 200, () => false);
+    const ok = await fetch(`${url}/health/ready`).then(
+      (r) => r.status === 200,
+      () => false,
+    );
     if (ok) return { url, process: child };
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -29,7 +35,11 @@ async function startReplica(env: Record<string, string>): Promise<{ url: string;
 }
 
 async function status(url: string, token: string): Promise<number> {
-  const res = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query: QUERY }) });
+  const res = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query: QUERY }),
+  });
   await res.arrayBuffer();
   return res.status;
 }

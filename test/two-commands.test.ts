@@ -28,7 +28,14 @@ describe('npm start with nothing configured', () => {
   before(async () => {
     dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'charter-start-'));
     port = await findFreePort();
-    env = { ...process.env, CHARTER_DATA_DIR: dataDir, PORT: String(port), DEV_IDP_PORT: String(await findFreePort()), NODE_ENV: 'development', LOG_LEVEL: 'warn' };
+    env = {
+      ...process.env,
+      CHARTER_DATA_DIR: dataDir,
+      PORT: String(port),
+      DEV_IDP_PORT: String(await findFreePort()),
+      NODE_ENV: 'development',
+      LOG_LEVEL: 'warn',
+    };
     delete env['DATABASE_URL'];
     delete env['OIDC_ISSUER_URL'];
   });
@@ -45,7 +52,12 @@ describe('npm start with nothing configured', () => {
     const url = `http://127.0.0.1:${port}`;
     while (performance.now() - t0 < 30_000) {
       if (child.exitCode !== null) throw new Error(`charter exited with ${child.exitCode}: ${out}`);
-      if (await fetch(`${url}/health/ready`).then((r) => r.status === 200, () => false)) {
+      if (
+        await fetch(`${url}/health/ready`).then(
+          (r) => r.status === 200,
+          () => false,
+        )
+      ) {
         return { child, url, stdout: () => out, readyMs: performance.now() - t0 };
       }
       await new Promise((r) => setTimeout(r, 100));
@@ -67,7 +79,11 @@ describe('npm start with nothing configured', () => {
   }
 
   async function me(url: string, bearer: string): Promise<{ id: string; roles: string[] }> {
-    const res = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}` }, body: JSON.stringify({ query: '{ me { id roles } }' }) });
+    const res = await fetch(`${url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}` },
+      body: JSON.stringify({ query: '{ me { id roles } }' }),
+    });
     const body = (await res.json()) as { data: { me: { id: string; roles: string[] } } };
     return body.data.me;
   }
@@ -110,14 +126,26 @@ describe('npm start with nothing configured', () => {
   });
 
   it('stops at boot with one line per invalid variable', async () => {
-    const child = spawn(process.execPath, [path.join(DIST_SRC, 'main.js')], { env: { ...env, PORT: 'eighty', LOG_LEVEL: 'loud' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [path.join(DIST_SRC, 'main.js')], {
+      env: { ...env, PORT: 'eighty', LOG_LEVEL: 'loud' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let err = '';
     child.stderr.on('data', (c: Buffer) => (err += c.toString()));
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
     assert.equal(code, 1);
-    const lines = err.trim().split('\n').filter((l) => l.startsWith('charter:'));
+    const lines = err
+      .trim()
+      .split('\n')
+      .filter((l) => l.startsWith('charter:'));
     assert.equal(lines.length, 2, err);
-    assert.match(lines.find((l) => l.includes('PORT='))!, /PORT="eighty": must be a number/);
-    assert.match(lines.find((l) => l.includes('LOG_LEVEL='))!, /LOG_LEVEL="loud": must be one of/);
+    assert.match(
+      lines.find((l) => l.includes('PORT='))!,
+      /PORT="eighty": must be a number/,
+    );
+    assert.match(
+      lines.find((l) => l.includes('LOG_LEVEL='))!,
+      /LOG_LEVEL="loud": must be one of/,
+    );
   });
 });

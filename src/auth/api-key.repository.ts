@@ -22,7 +22,15 @@ const COLUMNS = 'id, name, key_prefix, key_hash, roles, domain, created_by, crea
 export class ApiKeyRepository {
   constructor(private readonly tx: TransactionHost) {}
 
-  async insert(k: { name: string; prefix: string; hash: string; roles: string[]; domain: string; createdBy: string; expiresAt: Date | null }): Promise<ApiKeyRow> {
+  async insert(k: {
+    name: string;
+    prefix: string;
+    hash: string;
+    roles: string[];
+    domain: string;
+    createdBy: string;
+    expiresAt: Date | null;
+  }): Promise<ApiKeyRow> {
     const rows = await this.tx.query<ApiKeyRow>(
       `INSERT INTO api_keys (name, key_prefix, key_hash, roles, domain, created_by, expires_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${COLUMNS}`,

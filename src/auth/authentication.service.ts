@@ -71,7 +71,8 @@ export class AuthenticationService {
   private async principalFromToken(payload: JWTPayload & { sub: string }): Promise<Principal> {
     const groups = claimAsStrings(payload[this.config.oidc.rolesClaim]);
     const email = typeof payload['email'] === 'string' ? payload['email'] : null;
-    const name = typeof payload['name'] === 'string' ? payload['name'] : typeof payload['preferred_username'] === 'string' ? payload['preferred_username'] : null;
+    const name =
+      typeof payload['name'] === 'string' ? payload['name'] : typeof payload['preferred_username'] === 'string' ? payload['preferred_username'] : null;
     const roles = this.roleMapping.rolesFor(groups);
     const issuer = this.verifier.issuer;
     const cacheKey = [issuer, payload.sub, email, name, ...groups].join('\u0000');

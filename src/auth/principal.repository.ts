@@ -18,7 +18,14 @@ export class PrincipalRepository {
   constructor(private readonly tx: TransactionHost) {}
 
   /** Creates the principal on first sight, refreshes its profile otherwise. `inserted` tells which. */
-  async upsert(p: { kind: 'user' | 'service'; issuer: string; subject: string; email: string | null; name: string | null; groups: string[] }): Promise<{ id: string; inserted: boolean }> {
+  async upsert(p: {
+    kind: 'user' | 'service';
+    issuer: string;
+    subject: string;
+    email: string | null;
+    name: string | null;
+    groups: string[];
+  }): Promise<{ id: string; inserted: boolean }> {
     const rows = await this.tx.query<{ id: string; inserted: boolean }>(
       `INSERT INTO principals (kind, issuer, subject, email, name, idp_groups)
        VALUES ($1, $2, $3, $4, $5, $6)

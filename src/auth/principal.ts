@@ -1,13 +1,4 @@
-export const CHARTER_ROLES = [
-  'admin',
-  'risk_officer',
-  'ciso',
-  'compliance',
-  'data_scientist',
-  'data_owner',
-  'model_owner',
-  'service',
-] as const;
+export const CHARTER_ROLES = ['admin', 'risk_officer', 'ciso', 'compliance', 'data_scientist', 'data_owner', 'model_owner', 'service'] as const;
 export type CharterRole = (typeof CHARTER_ROLES)[number];
 
 /** A role held in a domain (a team or business unit); domain `*` means every domain. */

@@ -13,6 +13,13 @@ export interface TokenVerifierOptions {
   jwksCooldownMs?: number;
 }
 
+// A verified token is remembered (until it expires, at most this long) so repeated requests with
+// the same token skip the RSA/ECDSA verification, the largest part of the per-request auth cost.
+const VERIFIED_CACHE_MAX_AGE_MS = 5 * 60_000;
+const VERIFIED_CACHE_MAX_ENTRIES = 10_000;
+
+type VerifiedPayload = JWTPayload & { sub: string };
+
 export class TokenRejected extends Error {
   constructor(readonly reason: string) {
     super(reason);
@@ -26,6 +33,8 @@ export class TokenRejected extends Error {
  * cooldown, so a flood of forged `kid`s cannot turn into a flood of requests to the IdP.
  */
 export class TokenVerifier {
+  private readonly verified = new Map<string, { payload: VerifiedPayload; until: number }>();
+
   private constructor(
     readonly issuer: string,
     private readonly audience: string,
@@ -49,7 +58,19 @@ export class TokenVerifier {
     return new TokenVerifier(metadata.issuer, o.audience, o.clockSkewSeconds, keys);
   }
 
-  async verify(token: string): Promise<JWTPayload & { sub: string }> {
+  async verify(token: string): Promise<VerifiedPayload> {
+    const now = Date.now();
+    const hit = this.verified.get(token);
+    if (hit && hit.until > now) return hit.payload;
+    if (hit) this.verified.delete(token);
+    const payload = await this.verifyUncached(token);
+    const expiresMs = (payload.exp ?? 0) * 1000 + this.clockSkewSeconds * 1000;
+    if (this.verified.size >= VERIFIED_CACHE_MAX_ENTRIES) this.verified.clear();
+    this.verified.set(token, { payload, until: Math.min(expiresMs, now + VERIFIED_CACHE_MAX_AGE_MS) });
+    return payload;
+  }
+
+  private async verifyUncached(token: string): Promise<VerifiedPayload> {
     try {
       const { payload } = await jwtVerify(token, this.keys, {
         issuer: this.issuer,
@@ -58,7 +79,7 @@ export class TokenVerifier {
         clockTolerance: this.clockSkewSeconds,
         requiredClaims: ['sub', 'exp'],
       });
-      return payload as JWTPayload & { sub: string };
+      return payload as VerifiedPayload;
     } catch (error) {
       throw new TokenRejected(describe(error));
     }

@@ -53,7 +53,7 @@ export class AccessGuard implements CanActivate {
 
     const permission = declaration.permission!;
     const domain = declaration.domainArg ? readDomain(args, declaration.domainArg) : undefined;
-    const decision = await this.authorization.check(principal, permission, domain);
+    const decision = this.authorization.check(principal, permission, domain);
     this.metrics.authzDecisions.inc({ outcome: decision.allowed ? 'allow' : 'deny' });
     if (decision.allowed) return true;
 
@@ -63,7 +63,9 @@ export class AccessGuard implements CanActivate {
       actorId: principal.id,
       actorLabel: principal.email ?? principal.name ?? null,
       target: operation,
-      reason: decision.matchedRule.length ? `denied by policy ${decision.matchedRule.join(', ')}` : `no policy grants ${permission}`,
+      reason: decision.matched
+        ? `denied by policy p, ${decision.matched.sub}, ${decision.matched.dom}, ${decision.matched.obj}, ${decision.matched.act}, deny`
+        : `no policy grants ${permission}`,
       details: { permission, domain: decision.domain, roles: principal.roles },
     });
     throw new AppError(ErrorCode.FORBIDDEN, `${permission} is not granted${domain ? ` in domain ${domain}` : ''}`);

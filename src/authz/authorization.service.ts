@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { Principal } from '../auth/principal';
 import { CHARTER_CONFIG, type CharterConfig } from '../config/config';
-import { PolicySnapshot, readDefaultPolicy, readModel, type Decision } from './policy-engine';
+import { PolicySnapshot, assertSupportedModel, readDefaultPolicy, type Decision } from './policy-engine';
 import { PolicyRepository } from './policy.repository';
 import { PolicyWatcher } from './policy-watcher';
 import { splitPermission } from './requires.decorator';
@@ -11,7 +11,6 @@ import { splitPermission } from './requires.decorator';
 export class AuthorizationService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(AuthorizationService.name);
   private snapshot!: PolicySnapshot;
-  private readonly modelText: string;
   private watcher?: PolicyWatcher;
   private reloading: Promise<void> = Promise.resolve();
 
@@ -19,7 +18,7 @@ export class AuthorizationService implements OnModuleInit, OnModuleDestroy {
     @Inject(CHARTER_CONFIG) private readonly config: CharterConfig,
     private readonly policies: PolicyRepository,
   ) {
-    this.modelText = readModel(config.policiesDir);
+    assertSupportedModel(config.policiesDir);
   }
 
   async onModuleInit(): Promise<void> {
@@ -39,32 +38,33 @@ export class AuthorizationService implements OnModuleInit, OnModuleDestroy {
   reload(): Promise<void> {
     this.reloading = this.reloading.then(async () => {
       const rows = await this.policies.loadAll();
-      this.snapshot = await PolicySnapshot.build(this.modelText, rows);
+      this.snapshot = PolicySnapshot.build(rows);
       this.logger.debug(`policy loaded: ${rows.length} rules`);
     });
     return this.reloading;
   }
 
   /**
-   * Checks a permission (`resource.action`). With a domain, in that domain only; without one (an
+   * Checks a permission (`resource.action`). Synchronous and allocation-light: it runs on every request. With a domain, in that domain only; without one (an
    * operation not tied to a domain), allowed if some domain the principal has a role in allows it.
    */
-  async check(principal: Principal, permission: string, domain?: string): Promise<Decision> {
+  check(principal: Principal, permission: string, domain?: string): Decision {
     const snapshot = this.snapshot;
-    await snapshot.linkRoles(principal.subject, principal.roles);
     const { object, action } = splitPermission(permission);
     const domains = domain !== undefined ? [domain] : candidateDomains(principal, snapshot);
+    let first: Decision | undefined;
     for (const d of domains) {
-      if (snapshot.check(principal.subject, d, object, action)) return { allowed: true, domain: d, matchedRule: [] };
+      const decision = snapshot.decide(principal.subject, principal.roles, d, object, action);
+      if (decision.allowed) return decision;
+      first ??= decision;
     }
-    const first = domains[0]!;
-    return { allowed: false, domain: first, matchedRule: snapshot.explain(principal.subject, first, object, action) };
+    return first!;
   }
 }
 
 function candidateDomains(principal: Principal, snapshot: PolicySnapshot): string[] {
   const out = new Set<string>(['*']);
   for (const r of principal.roles) out.add(r.domain);
-  for (const d of snapshot.assignedDomains.get(principal.subject) ?? []) out.add(d);
+  for (const d of snapshot.assignedDomains(principal.subject)) out.add(d);
   return [...out];
 }

@@ -1,86 +1,142 @@
-import { newEnforcer, newModelFromString, Util, type Enforcer, type Model } from 'casbin';
+import { newModelFromString, Util } from 'casbin';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import type { RoleBinding } from '../auth/principal';
 import type { PolicyRow } from './policy.repository';
+
+/**
+ * The Casbin model Charter evaluates (policies/model.conf must say the same). Casbin's own
+ * enforcer walks every policy line per check and, with a domain-matching function on `g`,
+ * rebuilds role links per line: 40+ ms per decision at 10,000 lines (bench/authz). This engine
+ * applies exactly this model through indexes instead; test/policy-engine.test.ts checks it
+ * against Casbin's enforcer on random policies.
+ */
+export const SUPPORTED_MODEL = `
+[request_definition]
+r = sub, dom, obj, act
+
+[policy_definition]
+p = sub, dom, obj, act, eft
+
+[role_definition]
+g = _, _, _
+
+[policy_effect]
+e = some(where (p.eft == allow)) && !some(where (p.eft == deny))
+
+[matchers]
+m = g(r.sub, p.sub, r.dom) && keyMatch(r.dom, p.dom) && keyMatch(r.obj, p.obj) && (r.act == p.act || p.act == "*")
+`;
+
+export interface PolicyLine {
+  sub: string;
+  dom: string;
+  obj: string;
+  act: string;
+  eft: 'allow' | 'deny';
+}
 
 export interface Decision {
   allowed: boolean;
   /** The domain the decision was made in. */
   domain: string;
-  /** The matching rule for a deny by policy; empty when nothing matched (deny by default). */
-  matchedRule: string[];
+  /** The policy line that decided: the allowing one, or the deny that overrode. None: deny by default. */
+  matched?: PolicyLine;
 }
 
-const MAX_CACHED_DECISIONS = 100_000;
+// Casbin's default role manager follows role inheritance at most this deep.
+const MAX_ROLE_DEPTH = 10;
+
+const keyMatch = (key: string, pattern: string): boolean => Util.keyMatchFunc(key, pattern);
 
 /**
- * One immutable snapshot of the policy: a Casbin enforcer plus a decision cache. A reload builds a
- * new snapshot and swaps it in whole, so a check never sees a half-loaded policy.
- *
- * Casbin evaluates its matcher against every policy line, which at 10,000 lines costs milliseconds;
- * decisions are therefore cached per (subject, domain, object, action) until the next reload.
+ * One immutable snapshot of the policy, indexed by subject. A check looks only at the lines of
+ * the caller and the roles it holds in the request's domain, so its cost does not grow with the
+ * total number of lines. A reload builds a new snapshot and swaps it in whole.
  */
 export class PolicySnapshot {
-  private readonly decisions = new Map<string, boolean>();
-  /** Subject → signature of the role links added for it from its token or API key. */
-  private readonly transientLinks = new Map<string, string>();
-
   private constructor(
-    private readonly enforcer: Enforcer,
-    /** Domains in which each subject holds a persisted role assignment. */
-    readonly assignedDomains: ReadonlyMap<string, string[]>,
+    /** Policy lines by subject (a role, `user:<id>` or `apikey:<id>`). */
+    private readonly bySubject: ReadonlyMap<string, readonly PolicyLine[]>,
+    /** Persisted role assignments: subject → roles, each with its domain pattern. */
+    private readonly links: ReadonlyMap<string, readonly RoleBinding[]>,
+    readonly size: number,
   ) {}
 
-  static async build(modelText: string, rows: PolicyRow[]): Promise<PolicySnapshot> {
-    const model: Model = newModelFromString(modelText);
-    const enforcer = await newEnforcer(model);
-    await enforcer.addNamedDomainMatchingFunc('g', Util.keyMatchFunc);
-    const assigned = new Map<string, string[]>();
+  static build(rows: readonly PolicyRow[]): PolicySnapshot {
+    const bySubject = new Map<string, PolicyLine[]>();
+    const links = new Map<string, RoleBinding[]>();
     for (const row of rows) {
-      if (row.ptype === 'p') model.addPolicy('p', 'p', [row.v0, row.v1, row.v2, row.v3, row.v4 || 'allow']);
-      else {
-        model.addPolicy('g', 'g', [row.v0, row.v1, row.v2]);
-        assigned.set(row.v0, [...(assigned.get(row.v0) ?? []), row.v2]);
+      if (row.ptype === 'p') {
+        const line: PolicyLine = { sub: row.v0, dom: row.v1, obj: row.v2, act: row.v3, eft: row.v4 === 'deny' ? 'deny' : 'allow' };
+        bySubject.set(line.sub, [...(bySubject.get(line.sub) ?? []), line]);
+      } else {
+        links.set(row.v0, [...(links.get(row.v0) ?? []), { role: row.v1 as RoleBinding['role'], domain: row.v2 }]);
       }
     }
-    await enforcer.buildRoleLinks();
-    return new PolicySnapshot(enforcer, assigned);
+    return new PolicySnapshot(bySubject, links, rows.length);
   }
 
-  /** Links a subject to the roles its credential carries (IdP groups, API key roles). In memory only. */
-  async linkRoles(subject: string, roles: { role: string; domain: string }[]): Promise<void> {
-    const signature = roles.map((r) => `${r.role}@${r.domain}`).sort().join(',');
-    const previous = this.transientLinks.get(subject);
-    if (previous === signature) return;
-    const rm = this.enforcer.getRoleManager();
-    for (const old of previous ? previous.split(',').filter(Boolean) : []) {
-      const [role, domain] = old.split('@') as [string, string];
-      await rm.deleteLink(subject, role, domain);
+  /** Domains in which a subject holds a persisted role assignment. */
+  assignedDomains(subject: string): string[] {
+    return (this.links.get(subject) ?? []).map((l) => l.domain);
+  }
+
+  /**
+   * `enforce(subject, domain, object, action)` under SUPPORTED_MODEL, where the subject also holds
+   * `credentialRoles` (from its token or API key) as if they were `g` lines.
+   */
+  decide(subject: string, credentialRoles: readonly RoleBinding[], domain: string, object: string, action: string): Decision {
+    let allowing: PolicyLine | undefined;
+    for (const s of this.subjectsOf(subject, credentialRoles, domain)) {
+      for (const line of this.bySubject.get(s) ?? []) {
+        if (!keyMatch(domain, line.dom) || !keyMatch(object, line.obj) || (action !== line.act && line.act !== '*')) continue;
+        if (line.eft === 'deny') return { allowed: false, domain, matched: line };
+        allowing ??= line;
+      }
     }
-    for (const r of roles) await rm.addLink(subject, r.role, r.domain);
-    this.transientLinks.set(subject, signature);
-    this.decisions.clear();
+    return { allowed: allowing !== undefined, domain, matched: allowing };
   }
 
-  check(subject: string, domain: string, object: string, action: string): boolean {
-    const key = `${subject}\u0000${domain}\u0000${object}\u0000${action}`;
-    const cached = this.decisions.get(key);
-    if (cached !== undefined) return cached;
-    const allowed = this.enforcer.enforceSync(subject, domain, object, action);
-    if (this.decisions.size >= MAX_CACHED_DECISIONS) this.decisions.clear();
-    this.decisions.set(key, allowed);
-    return allowed;
-  }
-
-  /** The policy line that decided a denial, if any (slow path, for audit). */
-  explain(subject: string, domain: string, object: string, action: string): string[] {
-    const [, rules] = this.enforcer.enforceExSync(subject, domain, object, action);
-    return rules;
+  /** The subject and every role it reaches in `domain` (g with keyMatch on the domain), transitively. */
+  private subjectsOf(subject: string, credentialRoles: readonly RoleBinding[], domain: string): Set<string> {
+    const reached = new Set<string>([subject]);
+    let frontier = [subject];
+    for (let depth = 0; depth < MAX_ROLE_DEPTH && frontier.length > 0; depth++) {
+      const next: string[] = [];
+      for (const s of frontier) {
+        const edges = s === subject ? [...credentialRoles, ...(this.links.get(s) ?? [])] : (this.links.get(s) ?? []);
+        for (const edge of edges) {
+          if (!reached.has(edge.role) && keyMatch(domain, edge.domain)) {
+            reached.add(edge.role);
+            next.push(edge.role);
+          }
+        }
+      }
+      frontier = next;
+    }
+    return reached;
   }
 }
 
-export function readModel(policiesDir: string): string {
-  return readFileSync(path.join(policiesDir, 'model.conf'), 'utf8');
+/**
+ * Reads policies/model.conf and refuses to start if it differs from the model the engine
+ * implements: a changed matcher must come with a changed engine, not be silently ignored.
+ */
+export function assertSupportedModel(policiesDir: string): void {
+  const file = path.join(policiesDir, 'model.conf');
+  const sections = (text: string) => {
+    const model = newModelFromString(text);
+    return [...model.model.entries()]
+      .flatMap(([sec, assertions]) => [...assertions.entries()].map(([key, a]) => `${sec}.${key} = ${a.value.replace(/\s+/g, '')}`))
+      .sort();
+  };
+  const actual = sections(readFileSync(file, 'utf8'));
+  const expected = sections(SUPPORTED_MODEL);
+  const differing = actual.filter((line) => !expected.includes(line)).concat(expected.filter((line) => !actual.includes(line)));
+  if (differing.length > 0) {
+    throw new Error(`${file}: differs from the model Charter's policy engine implements (src/authz/policy-engine.ts): ${differing.join('; ')}`);
+  }
 }
 
 /** Parses `policies/policy.csv` (comments with #, blank lines ignored). */

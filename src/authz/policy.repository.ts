@@ -35,10 +35,7 @@ export class PolicyRepository {
       where.push(`id > $${params.length}`);
     }
     params.push(limit);
-    return this.tx.query(
-      `SELECT id, ptype, v0, v1, v2, v3, v4 FROM casbin_rule WHERE ${where.join(' AND ')} ORDER BY id LIMIT $${params.length}`,
-      params,
-    );
+    return this.tx.query(`SELECT id, ptype, v0, v1, v2, v3, v4 FROM casbin_rule WHERE ${where.join(' AND ')} ORDER BY id LIMIT $${params.length}`, params);
   }
 
   /** Returns the new row, or null when the identical rule already exists. */
@@ -70,10 +67,10 @@ export class PolicyRepository {
       );
       if (claimed.length === 0) return false;
       for (const rule of rules) {
-        await this.tx.query(
-          `INSERT INTO casbin_rule (ptype, v0, v1, v2, v3, v4) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
-          [rule.ptype, ...pad(rule.values)],
-        );
+        await this.tx.query(`INSERT INTO casbin_rule (ptype, v0, v1, v2, v3, v4) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`, [
+          rule.ptype,
+          ...pad(rule.values),
+        ]);
       }
       await this.notify();
       return true;

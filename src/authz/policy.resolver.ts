@@ -24,7 +24,14 @@ function requireNumericCursor(after: string): string {
   return id;
 }
 
-const toPolicy = (r: PolicyRow): PolicyType => ({ id: r.id, subject: r.v0, domain: r.v1, object: r.v2, action: r.v3, effect: (r.v4 || 'allow') as PolicyEffect });
+const toPolicy = (r: PolicyRow): PolicyType => ({
+  id: r.id,
+  subject: r.v0,
+  domain: r.v1,
+  object: r.v2,
+  action: r.v3,
+  effect: (r.v4 || 'allow') as PolicyEffect,
+});
 const toAssignment = (r: PolicyRow): RoleAssignmentType => ({ id: r.id, subject: r.v0, role: r.v1, domain: r.v2 });
 
 @Resolver(() => PolicyType)

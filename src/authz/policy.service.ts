@@ -16,7 +16,11 @@ export class PolicyService {
     private readonly audit: GovernanceAuditService,
   ) {}
 
-  listPolicies(filter: { subject?: string | null; domain?: string | null; object?: string | null }, afterId: string | null, limit: number): Promise<PolicyRow[]> {
+  listPolicies(
+    filter: { subject?: string | null; domain?: string | null; object?: string | null },
+    afterId: string | null,
+    limit: number,
+  ): Promise<PolicyRow[]> {
     return this.policies.find('p', { v0: filter.subject ?? undefined, v1: filter.domain ?? undefined, v2: filter.object ?? undefined }, afterId, limit);
   }
 

@@ -17,10 +17,7 @@ export interface AccessDeclaration {
  * Declares the permission an operation needs. Every GraphQL operation and REST route carries
  * exactly one of `@Requires` or `@Public`; the access guard refuses any handler with neither.
  */
-export function Requires(
-  permission: `${string}.${string}`,
-  options: { domainArg?: string; allowApiKeys?: boolean } = {},
-): CustomDecorator<string> {
+export function Requires(permission: `${string}.${string}`, options: { domainArg?: string; allowApiKeys?: boolean } = {}): CustomDecorator<string> {
   return SetMetadata<string, AccessDeclaration>(ACCESS_DECLARATION, { permission, ...options });
 }
 

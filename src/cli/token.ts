@@ -9,12 +9,7 @@
  */
 import * as path from 'node:path';
 
-import {
-  DevIdentityProviderUnreachableError,
-  devIdpStateFile,
-  readDevIdpState,
-  requestDevToken,
-} from '../auth/dev-idp/dev-idp-client';
+import { DevIdentityProviderUnreachableError, devIdpStateFile, readDevIdpState, requestDevToken } from '../auth/dev-idp/dev-idp-client';
 import { DEMO_USERS } from '../auth/dev-idp/demo-users';
 
 const DEFAULT_DATA_DIR = './.charter';
@@ -57,11 +52,7 @@ async function main(argv: readonly string[]): Promise<void> {
   }
   if (!state) {
     // Charter writes the state file when it starts the provider.
-    fail(
-      `Charter's development identity provider is not running (no ${devIdpStateFile(dataDir)}); ` +
-        'start Charter with npm start',
-      1,
-    );
+    fail(`Charter's development identity provider is not running (no ${devIdpStateFile(dataDir)}); ` + 'start Charter with npm start', 1);
   }
 
   let token: string;

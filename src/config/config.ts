@@ -11,7 +11,12 @@ const optionalString = z
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
 
 const port = (fallback: number) =>
-  z.coerce.number({ error: 'must be a number' }).int('must be an integer').min(1, 'must be between 1 and 65535').max(65535, 'must be between 1 and 65535').default(fallback);
+  z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be an integer')
+    .min(1, 'must be between 1 and 65535')
+    .max(65535, 'must be between 1 and 65535')
+    .default(fallback);
 
 const positiveInt = (fallback: number) =>
   z.coerce.number({ error: 'must be a number' }).int('must be an integer').positive('must be positive').default(fallback);
@@ -44,7 +49,9 @@ const envSchema = z.object({
   DEV_IDP_PORT: port(4001),
   REPORTS_DIR: optionalString,
   POLICIES_DIR: optionalString.default('./policies'),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'must be one of fatal, error, warn, info, debug, trace, silent' }).default('info'),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'must be one of fatal, error, warn, info, debug, trace, silent' })
+    .default('info'),
   BODY_LIMIT_BYTES: positiveInt(1_048_576),
   GRAPHQL_MAX_DEPTH: positiveInt(10),
   GRAPHQL_MAX_COMPLEXITY: positiveInt(1000),
@@ -98,9 +105,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CharterConfig 
   }
   const e = parsed.data;
   if (e.NODE_ENV === 'production' && !e.OIDC_ISSUER_URL) {
-    throw new ConfigError([
-      'OIDC_ISSUER_URL: required when NODE_ENV=production (the built-in identity provider is for development only)',
-    ]);
+    throw new ConfigError(['OIDC_ISSUER_URL: required when NODE_ENV=production (the built-in identity provider is for development only)']);
   }
   const dataDir = path.resolve(e.CHARTER_DATA_DIR);
   return {

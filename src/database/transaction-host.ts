@@ -30,9 +30,7 @@ export class TransactionHost {
   async run<T>(fn: () => Promise<T>): Promise<T> {
     const store = requestContext.getStore();
     if (store?.manager) return fn();
-    return this.dataSource.transaction((manager) =>
-      requestContext.run({ ...store, requestId: store?.requestId ?? 'internal', manager }, fn),
-    );
+    return this.dataSource.transaction((manager) => requestContext.run({ ...store, requestId: store?.requestId ?? 'internal', manager }, fn));
   }
 
   /** Runs `fn` outside any open transaction, e.g. to record a denial that must survive a rollback. */

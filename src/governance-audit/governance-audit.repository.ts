@@ -90,9 +90,6 @@ export class GovernanceAuditRepository {
 
   /** Oldest first, from `afterSeq` (exclusive), for chain verification. */
   async scan(afterSeq: number, limit: number): Promise<AuditRow[]> {
-    return this.tx.query(
-      `SELECT ${COLUMNS} FROM governance_audit_events WHERE seq > $1 ORDER BY seq ASC LIMIT $2`,
-      [afterSeq, limit],
-    );
+    return this.tx.query(`SELECT ${COLUMNS} FROM governance_audit_events WHERE seq > $1 ORDER BY seq ASC LIMIT $2`, [afterSeq, limit]);
   }
 }

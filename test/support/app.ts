@@ -22,7 +22,13 @@ export interface GraphqlResponse<T> {
 
 /** The real application on a real port, against a real database and OpenID provider. */
 export async function startTestApp(databaseUrl: string, issuerUrl: string, env: Record<string, string> = {}, options: AppOptions = {}): Promise<TestApp> {
-  const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: databaseUrl, OIDC_ISSUER_URL: issuerUrl, LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'silent', ...env });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: databaseUrl,
+    OIDC_ISSUER_URL: issuerUrl,
+    LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'silent',
+    ...env,
+  });
   const app = await createCharterApp(config, createLogger(config.logLevel), options);
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;

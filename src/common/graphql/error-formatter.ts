@@ -58,7 +58,12 @@ export function formatGraphqlErrors(logger: Logger) {
         continue;
       }
       logger.error({ err: original, requestId, path: error.path }, 'unexpected error in GraphQL resolver');
-      errors.push({ message: `Internal error (request ${requestId ?? 'unknown'})`, path: error.path, locations: error.locations, extensions: { code: ErrorCode.INTERNAL } });
+      errors.push({
+        message: `Internal error (request ${requestId ?? 'unknown'})`,
+        path: error.path,
+        locations: error.locations,
+        extensions: { code: ErrorCode.INTERNAL },
+      });
       note(500);
     }
     // Partial results stay 200 as GraphQL-over-HTTP expects; a failed request gets the error's status.
@@ -70,6 +75,7 @@ export function formatGraphqlErrors(logger: Logger) {
 function requestErrorCode(error: GraphQLError): string {
   if (typeof error.extensions?.['code'] === 'string' && error.extensions['code'] !== 'INTERNAL_SERVER_ERROR') return error.extensions['code'];
   if (/^Syntax Error/.test(error.message)) return 'GRAPHQL_PARSE_FAILED';
-  if (/^Variable "\$/.test(error.message) || /got invalid value|Expected value of type|Int cannot represent|cannot represent/.test(error.message)) return ErrorCode.BAD_USER_INPUT;
+  if (/^Variable "\$/.test(error.message) || /got invalid value|Expected value of type|Int cannot represent|cannot represent/.test(error.message))
+    return ErrorCode.BAD_USER_INPUT;
   return 'GRAPHQL_VALIDATION_FAILED';
 }
