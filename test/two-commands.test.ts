@@ -149,3 +149,46 @@ describe('npm start with nothing configured', () => {
     );
   });
 });
+
+describe('npm start as a normal (non-root) user', { skip: process.getuid?.() !== 0 ? 'already not root: the main test covers it' : false }, () => {
+  it('starts the embedded PostgreSQL and the dev IdP as uid 65534 (nobody)', async () => {
+    const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'charter-nobody-'));
+    await fs.chown(dataDir, 65534, 65534);
+    const port = await findFreePort();
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      HOME: dataDir,
+      CHARTER_DATA_DIR: path.join(dataDir, 'data'),
+      PORT: String(port),
+      DEV_IDP_PORT: String(await findFreePort()),
+      NODE_ENV: 'development',
+      LOG_LEVEL: 'warn',
+    };
+    delete env['DATABASE_URL'];
+    delete env['OIDC_ISSUER_URL'];
+    const child = spawn(process.execPath, [path.join(DIST_SRC, 'main.js')], { env, uid: 65534, gid: 65534, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
+    try {
+      const deadline = Date.now() + 30_000;
+      let ready = false;
+      while (!ready && Date.now() < deadline && child.exitCode === null) {
+        ready = await fetch(`http://127.0.0.1:${port}/health/ready`).then(
+          (r) => r.status === 200,
+          () => false,
+        );
+        if (!ready) await new Promise((r) => setTimeout(r, 100));
+      }
+      assert.ok(ready, `not ready as uid 65534: ${out}`);
+      const pid = (await fs.readFile(path.join(dataDir, 'data', 'postgres', 'postmaster.pid'), 'utf8')).split('\n')[0]!;
+      const status = await fs.readFile(`/proc/${pid}/status`, 'utf8');
+      assert.match(status, /^Uid:\s+65534\b/m, 'PostgreSQL runs as the invoking user, not as postgres');
+    } finally {
+      const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      assert.equal(await exited, 0, out);
+      await fs.rm(dataDir, { recursive: true, force: true });
+    }
+  });
+});
