@@ -168,8 +168,8 @@ describe('npm start as a normal (non-root) user', { skip: process.getuid?.() !==
     delete env['OIDC_ISSUER_URL'];
     const child = spawn(process.execPath, [path.join(DIST_SRC, 'main.js')], { env, uid: 65534, gid: 65534, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
-    child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
-    child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (out += c.toString()));
     try {
       const deadline = Date.now() + 30_000;
       let ready = false;
