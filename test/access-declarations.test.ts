@@ -11,9 +11,9 @@ import { lexicographicSortSchema, printSchema } from 'graphql';
 import { AccessGuard } from '../src/authz/access.guard';
 import { ACCESS_DECLARATION, type AccessDeclaration } from '../src/authz/requires.decorator';
 import { AppError, ErrorCode } from '../src/common/app-error';
-import { createTestDatabase, type TestDatabase } from './support/database';
-import { startTestApp, type TestApp } from './support/app';
-import { startTestIdentityProvider, type TestIdentityProvider } from './support/identity-provider';
+import type { TestDatabase } from './support/database';
+import type { TestApp } from './support/app';
+import { startTestStack, type TestStack } from './support/stack';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const PERMISSION_MAP = path.join(ROOT, 'test', 'snapshots', 'permission-map.txt');
@@ -75,18 +75,15 @@ async function compareOrUpdate(file: string, actual: string, hint: string): Prom
 
 describe('every operation declares its permission', () => {
   let db: TestDatabase;
-  let idp: TestIdentityProvider;
   let app: TestApp;
+  let stack: TestStack | undefined;
 
   before(async () => {
-    db = await createTestDatabase();
-    idp = await startTestIdentityProvider();
-    app = await startTestApp(db.url, idp.issuer);
+    stack = await startTestStack();
+    ({ db, app } = stack);
   });
   after(async () => {
-    await app?.close();
-    await idp?.close();
-    await db?.drop();
+    await stack?.close();
   });
 
   it('walks the whole schema: each root field has a handler with @Requires or @Public', () => {

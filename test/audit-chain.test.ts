@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createTestDatabase, type TestDatabase } from './support/database';
 import { startTestApp, type TestApp } from './support/app';
-import { startTestIdentityProvider, type TestIdentityProvider } from './support/identity-provider';
+import type { TestIdentityProvider } from './support/identity-provider';
+import { startTestStack, type TestStack } from './support/stack';
 
 interface Verification {
   verifyAuditChain: { valid: boolean; checkedCount: number; firstBrokenSeq: string | null; problem: string | null };
@@ -13,12 +14,12 @@ describe('governance audit log', () => {
   let db: TestDatabase;
   let idp: TestIdentityProvider;
   let app: TestApp;
+  let stack: TestStack | undefined;
   let ciso: string;
 
   before(async () => {
-    db = await createTestDatabase();
-    idp = await startTestIdentityProvider();
-    app = await startTestApp(db.url, idp.issuer);
+    stack = await startTestStack();
+    ({ db, idp, app } = stack);
     ciso = await idp.token('ciso');
     // A mix of events: principals created, denials, rejected tokens, a mutation.
     for (const user of ['admin', 'ds', 'owner']) await app.graphql('{ me { id } }', await idp.token(user));
@@ -27,9 +28,7 @@ describe('governance audit log', () => {
     await app.graphql('mutation { createApiKey(input: { name: "chain", roles: ["service"] }) { apiKey { id } } }', await idp.token('admin'));
   });
   after(async () => {
-    await app?.close();
-    await idp?.close();
-    await db?.drop();
+    await stack?.close();
   });
 
   it('verifies an untouched chain', async () => {

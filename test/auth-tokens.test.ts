@@ -2,9 +2,10 @@ import assert from 'node:assert/strict';
 import { createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { SignJWT, base64url, decodeJwt } from 'jose';
-import { createTestDatabase, type TestDatabase } from './support/database';
-import { startTestApp, type TestApp } from './support/app';
-import { startTestIdentityProvider, type TestIdentityProvider } from './support/identity-provider';
+import type { TestDatabase } from './support/database';
+import type { TestApp } from './support/app';
+import type { TestIdentityProvider } from './support/identity-provider';
+import { startTestStack, type TestStack } from './support/stack';
 
 const ME = '{ me { id email roles } }';
 
@@ -12,16 +13,14 @@ describe('access tokens from a real OpenID provider', () => {
   let db: TestDatabase;
   let idp: TestIdentityProvider;
   let app: TestApp;
+  let stack: TestStack | undefined;
 
   before(async () => {
-    db = await createTestDatabase();
-    idp = await startTestIdentityProvider();
-    app = await startTestApp(db.url, idp.issuer);
+    stack = await startTestStack();
+    ({ db, idp, app } = stack);
   });
   after(async () => {
-    await app?.close();
-    await idp?.close();
-    await db?.drop();
+    await stack?.close();
   });
 
   /** Signs claims with the provider's own key, so only the named defect makes the token bad. */

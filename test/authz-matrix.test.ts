@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createTestDatabase, type TestDatabase } from './support/database';
-import { startTestApp, type TestApp } from './support/app';
-import { startTestIdentityProvider, type TestIdentityProvider } from './support/identity-provider';
+import type { TestDatabase } from './support/database';
+import type { TestApp } from './support/app';
+import type { TestIdentityProvider } from './support/identity-provider';
+import { startTestStack, type TestStack } from './support/stack';
 
 const USERS = ['admin', 'risk', 'ciso', 'compliance', 'ds', 'owner', 'ingest'] as const;
 type User = (typeof USERS)[number];
@@ -36,16 +37,14 @@ describe('role x operation matrix under the default policy', () => {
   let db: TestDatabase;
   let idp: TestIdentityProvider;
   let app: TestApp;
+  let stack: TestStack | undefined;
 
   before(async () => {
-    db = await createTestDatabase();
-    idp = await startTestIdentityProvider();
-    app = await startTestApp(db.url, idp.issuer);
+    stack = await startTestStack();
+    ({ db, idp, app } = stack);
   });
   after(async () => {
-    await app?.close();
-    await idp?.close();
-    await db?.drop();
+    await stack?.close();
   });
 
   for (const op of OPERATIONS) {

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { SignJWT, generateKeyPair } from 'jose';
-import { createTestDatabase, type TestDatabase } from './support/database';
-import { startTestApp, type TestApp } from './support/app';
-import { startTestIdentityProvider, type TestIdentityProvider } from './support/identity-provider';
+import type { TestDatabase } from './support/database';
+import type { TestApp } from './support/app';
+import type { TestIdentityProvider } from './support/identity-provider';
+import { startTestStack, type TestStack } from './support/stack';
 
 const BODY_LIMIT = 2048;
 const MAX_DEPTH = 4;
@@ -55,22 +56,20 @@ describe('bad input is refused with a clear 4xx, and the server keeps serving', 
   let db: TestDatabase;
   let idp: TestIdentityProvider;
   let app: TestApp;
+  let stack: TestStack | undefined;
   let admin: string;
 
   before(async () => {
-    db = await createTestDatabase();
-    idp = await startTestIdentityProvider();
-    app = await startTestApp(db.url, idp.issuer, {
+    stack = await startTestStack({
       BODY_LIMIT_BYTES: String(BODY_LIMIT),
       GRAPHQL_MAX_DEPTH: String(MAX_DEPTH),
       GRAPHQL_MAX_COMPLEXITY: String(MAX_COMPLEXITY),
     });
+    ({ db, idp, app } = stack);
     admin = await idp.token('admin');
   });
   after(async () => {
-    await app?.close();
-    await idp?.close();
-    await db?.drop();
+    await stack?.close();
   });
 
   /** POST /graphql with a raw body as the admin (or the given headers). */

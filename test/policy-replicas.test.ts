@@ -3,9 +3,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { findFreePort } from '../src/database/embedded-postgres';
-import { createTestDatabase, type TestDatabase } from './support/database';
-import { startTestApp, type TestApp } from './support/app';
-import { startTestIdentityProvider, type TestIdentityProvider } from './support/identity-provider';
+import type { TestDatabase } from './support/database';
+import type { TestApp } from './support/app';
+import type { TestIdentityProvider } from './support/identity-provider';
+import { startTestStack, type TestStack } from './support/stack';
 
 const MAIN = path.resolve(__dirname, '..', 'src', 'main.js');
 const QUERY = '{ auditEvents(first: 1) { nodes { seq } } }';
@@ -57,12 +58,12 @@ describe('policy changes reach every replica', () => {
   let db: TestDatabase;
   let idp: TestIdentityProvider;
   let app: TestApp;
+  let stack: TestStack | undefined;
   let replica: { url: string; process: ChildProcess };
 
   before(async () => {
-    db = await createTestDatabase();
-    idp = await startTestIdentityProvider();
-    app = await startTestApp(db.url, idp.issuer);
+    stack = await startTestStack();
+    ({ db, idp, app } = stack);
     replica = await startReplica({ DATABASE_URL: db.url, OIDC_ISSUER_URL: idp.issuer, NODE_ENV: 'test' });
   });
   after(async () => {
@@ -71,9 +72,7 @@ describe('policy changes reach every replica', () => {
       replica.process.kill('SIGTERM');
       await exited;
     }
-    await app?.close();
-    await idp?.close();
-    await db?.drop();
+    await stack?.close();
   });
 
   it('applies an added and a removed policy in another process within 1 s', async () => {
