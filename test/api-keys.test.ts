@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import type { ApiKeyRow } from '../src/auth/api-key.repository';
 import { createHash } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { TestDatabase } from './support/database';
@@ -17,20 +18,6 @@ interface ApiKey {
   expiresAt: string | null;
   revokedAt: string | null;
   lastUsedAt: string | null;
-}
-
-interface ApiKeyRow {
-  id: string;
-  name: string;
-  key_prefix: string;
-  key_hash: string;
-  roles: string[];
-  domain: string;
-  created_by: string;
-  revoked_at: Date | null;
-  revoked_by: string | null;
-  last_used_at: Date | null;
-  expires_at: Date | null;
 }
 
 interface AuditRow {

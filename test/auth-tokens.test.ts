@@ -36,6 +36,16 @@ describe('access tokens from a real OpenID provider', () => {
       .sign(key);
   }
 
+  /** A token that is right in every claim, signed by a key and header of the test's choosing. */
+  function signedWith(key: Parameters<SignJWT['sign']>[0], header: { alg: string; kid: string }): Promise<string> {
+    return new SignJWT({ sub: 'dev-admin', groups: ['admin'] })
+      .setProtectedHeader(header)
+      .setIssuer(idp.issuer)
+      .setAudience('charter')
+      .setExpirationTime('5m')
+      .sign(key);
+  }
+
   async function expectRejected(token: string, reason: RegExp): Promise<void> {
     const before = await db.query<{ n: string }>(`SELECT count(*) AS n FROM governance_audit_events WHERE action = 'authn.reject'`);
     const res = await app.graphql(ME, token);
@@ -93,26 +103,14 @@ describe('access tokens from a real OpenID provider', () => {
 
   it('rejects a token signed by a key the issuer does not publish', async () => {
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    const now = Math.floor(Date.now() / 1000);
-    const token = await new SignJWT({ sub: 'dev-admin', groups: ['admin'] })
-      .setProtectedHeader({ alg: 'RS256', kid: 'not-a-published-kid' })
-      .setIssuer(idp.issuer)
-      .setAudience('charter')
-      .setExpirationTime(now + 300)
-      .sign(privateKey);
+    const token = await signedWith(privateKey, { alg: 'RS256', kid: 'not-a-published-kid' });
     await expectRejected(token, /unknown signing key/);
   });
 
   it('rejects a token signed by an unknown key that reuses a published kid', async () => {
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const { kid } = await idp.signingKey();
-    const now = Math.floor(Date.now() / 1000);
-    const token = await new SignJWT({ sub: 'dev-admin', groups: ['admin'] })
-      .setProtectedHeader({ alg: 'RS256', kid })
-      .setIssuer(idp.issuer)
-      .setAudience('charter')
-      .setExpirationTime(now + 300)
-      .sign(privateKey);
+    const token = await signedWith(privateKey, { alg: 'RS256', kid });
     await expectRejected(token, /bad signature/);
   });
 
@@ -126,13 +124,7 @@ describe('access tokens from a real OpenID provider', () => {
   it('rejects HS256 signed with the issuer public key (key confusion)', async () => {
     const { publicJwk, kid } = await idp.signingKey();
     const pem = createPublicKey({ key: publicJwk, format: 'jwk' }).export({ type: 'spki', format: 'pem' });
-    const now = Math.floor(Date.now() / 1000);
-    const token = await new SignJWT({ sub: 'dev-admin', groups: ['admin'] })
-      .setProtectedHeader({ alg: 'HS256', kid })
-      .setIssuer(idp.issuer)
-      .setAudience('charter')
-      .setExpirationTime(now + 300)
-      .sign(new TextEncoder().encode(String(pem)));
+    const token = await signedWith(new TextEncoder().encode(String(pem)), { alg: 'HS256', kid });
     await expectRejected(token, /algorithm not allowed/);
   });
 

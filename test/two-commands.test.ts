@@ -9,6 +9,21 @@ import { findFreePort } from '../src/database/embedded-postgres';
 
 const DIST_SRC = path.resolve(__dirname, '..', 'src');
 
+/** The environment of a new user: no DATABASE_URL, no OIDC_ISSUER_URL, free ports. */
+async function unconfiguredEnv(dataDir: string, port: number): Promise<NodeJS.ProcessEnv> {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    CHARTER_DATA_DIR: dataDir,
+    PORT: String(port),
+    DEV_IDP_PORT: String(await findFreePort()),
+    NODE_ENV: 'development',
+    LOG_LEVEL: 'warn',
+  };
+  delete env['DATABASE_URL'];
+  delete env['OIDC_ISSUER_URL'];
+  return env;
+}
+
 interface Started {
   child: ChildProcess;
   url: string;
@@ -28,16 +43,7 @@ describe('npm start with nothing configured', () => {
   before(async () => {
     dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'charter-start-'));
     port = await findFreePort();
-    env = {
-      ...process.env,
-      CHARTER_DATA_DIR: dataDir,
-      PORT: String(port),
-      DEV_IDP_PORT: String(await findFreePort()),
-      NODE_ENV: 'development',
-      LOG_LEVEL: 'warn',
-    };
-    delete env['DATABASE_URL'];
-    delete env['OIDC_ISSUER_URL'];
+    env = await unconfiguredEnv(dataDir, port);
   });
   after(async () => {
     await fs.rm(dataDir, { recursive: true, force: true });
@@ -155,17 +161,7 @@ describe('npm start as a normal (non-root) user', { skip: process.getuid?.() !==
     const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'charter-nobody-'));
     await fs.chown(dataDir, 65534, 65534);
     const port = await findFreePort();
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      HOME: dataDir,
-      CHARTER_DATA_DIR: path.join(dataDir, 'data'),
-      PORT: String(port),
-      DEV_IDP_PORT: String(await findFreePort()),
-      NODE_ENV: 'development',
-      LOG_LEVEL: 'warn',
-    };
-    delete env['DATABASE_URL'];
-    delete env['OIDC_ISSUER_URL'];
+    const env = { ...(await unconfiguredEnv(path.join(dataDir, 'data'), port)), HOME: dataDir };
     const child = spawn(process.execPath, [path.join(DIST_SRC, 'main.js')], { env, uid: 65534, gid: 65534, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
