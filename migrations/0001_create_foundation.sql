@@ -45,11 +45,14 @@ CREATE TABLE casbin_rule (
 );
 CREATE UNIQUE INDEX casbin_rule_unique_idx ON casbin_rule (ptype, v0, v1, v2, v3, v4, v5);
 
--- One-off facts about this installation (e.g. that the default policy was seeded once).
-CREATE TABLE system_state (
-  key        text PRIMARY KEY,
-  value      jsonb NOT NULL,
-  updated_at timestamptz NOT NULL DEFAULT now()
+-- Lines of policies/policy.csv already applied to casbin_rule. A default line is applied once:
+-- lines added to policy.csv by later releases reach existing installations, and a default line an
+-- admin removed stays removed.
+CREATE TABLE policy_defaults_applied (
+  ptype      text NOT NULL,
+  rule       text[] NOT NULL,
+  applied_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (ptype, rule)
 );
 
 -- Append-only, hash-chained log of governance actions, denials and rejected credentials.

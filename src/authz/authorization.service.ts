@@ -22,9 +22,8 @@ export class AuthorizationService implements OnModuleInit, OnModuleDestroy {
   }
 
   async onModuleInit(): Promise<void> {
-    if (await this.policies.seedOnce(readDefaultPolicy(this.config.policiesDir))) {
-      this.logger.log(`seeded the default policy from ${this.config.policiesDir}/policy.csv`);
-    }
+    const applied = await this.policies.applyDefaults(readDefaultPolicy(this.config.policiesDir));
+    if (applied > 0) this.logger.log(`applied ${applied} new default policy lines from ${this.config.policiesDir}/policy.csv`);
     await this.reload();
     this.watcher = new PolicyWatcher(this.config.databaseUrl!, () => this.reload());
     await this.watcher.start();

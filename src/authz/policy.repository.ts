@@ -59,21 +59,28 @@ export class PolicyRepository {
     return rows.length > 0;
   }
 
-  /** Seeds the default policy once per installation; later starts leave admins' changes alone. */
-  async seedOnce(rules: { ptype: 'p' | 'g'; values: string[] }[]): Promise<boolean> {
+  /**
+   * Applies the default policy lines never applied before (each line once per installation) and
+   * returns how many were new. Later releases' new defaults arrive; lines an admin removed stay removed.
+   */
+  async applyDefaults(rules: { ptype: 'p' | 'g'; values: string[] }[]): Promise<number> {
     return this.tx.run(async () => {
-      const claimed = await this.tx.query(
-        `INSERT INTO system_state (key, value) VALUES ('policy_seeded', to_jsonb(now())) ON CONFLICT DO NOTHING RETURNING key`,
-      );
-      if (claimed.length === 0) return false;
+      let applied = 0;
       for (const rule of rules) {
+        const values = pad(rule.values);
+        const fresh = await this.tx.query(`INSERT INTO policy_defaults_applied (ptype, rule) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING ptype`, [
+          rule.ptype,
+          values,
+        ]);
+        if (fresh.length === 0) continue;
         await this.tx.query(`INSERT INTO casbin_rule (ptype, v0, v1, v2, v3, v4) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`, [
           rule.ptype,
-          ...pad(rule.values),
+          ...values,
         ]);
+        applied++;
       }
-      await this.notify();
-      return true;
+      if (applied > 0) await this.notify();
+      return applied;
     });
   }
 
