@@ -95,6 +95,11 @@ CREATE INDEX lineage_job_versions_time_idx ON lineage_job_versions (job_id, vali
 ALTER TABLE lineage_jobs
   ADD CONSTRAINT lineage_jobs_current_version_fk FOREIGN KEY (current_version_id) REFERENCES lineage_job_versions (id);
 
+-- Runs only move forward: OTHER < START < RUNNING < COMPLETE, ABORT, FAIL.
+CREATE FUNCTION lineage_run_state_rank(state text) RETURNS integer LANGUAGE sql IMMUTABLE AS $$
+  SELECT CASE state WHEN 'OTHER' THEN 0 WHEN 'START' THEN 1 WHEN 'RUNNING' THEN 2 ELSE 3 END
+$$;
+
 -- One row per OpenLineage run, whatever order its events arrive in: a terminal state
 -- (COMPLETE, FAIL, ABORT) is never replaced by START or RUNNING.
 CREATE TABLE lineage_runs (

@@ -37,6 +37,11 @@ export async function createCharterApp(config: CharterConfig, logger: Logger, op
   app.useGlobalFilters(new HttpErrorFilter(logger));
 
   const fastify = app.getHttpAdapter().getInstance();
+  // Bulk backfills arrive as NDJSON; the ingest controllers split and parse the lines themselves
+  // so an error can name the line.
+  fastify.addContentTypeParser('application/x-ndjson', { parseAs: 'string', bodyLimit: config.ingestBodyLimitBytes }, (_request, body, done) =>
+    done(null, body),
+  );
   const metrics = app.get(MetricsService);
   // Bound after the body is parsed, so the context survives into guards, resolvers and services.
   fastify.addHook('preHandler', (request, _reply, done) => {

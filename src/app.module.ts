@@ -16,6 +16,7 @@ import { DatabaseModule } from './database/database.module';
 import { GovernanceAuditModule } from './governance-audit/governance-audit.module';
 import { MutationAuditInterceptor } from './governance-audit/mutation-audit.interceptor';
 import { HealthModule } from './health/health.module';
+import { LineageModule } from './lineage/lineage.module';
 import { GraphqlMetricsInterceptor } from './metrics/graphql-metrics.interceptor';
 import { MetricsModule } from './metrics/metrics.module';
 
@@ -40,6 +41,7 @@ export class AppModule {
         AuthModule,
         AuthzModule,
         HealthModule,
+        LineageModule,
         GraphQLModule.forRootAsync<MercuriusDriverConfig>({
           driver: MercuriusDriver,
           inject: [CHARTER_CONFIG],

@@ -55,8 +55,10 @@ export class AppError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
-    /** The input field at fault, as a dotted path (`input.domain`), for BAD_USER_INPUT. */
+    /** The input field at fault, as a dotted path (`input.domain`) or JSON pointer, for BAD_USER_INPUT. */
     readonly field?: string,
+    /** Further machine-readable facts about the failure (the schema rule, the batch index...). */
+    readonly details?: Record<string, unknown>,
   ) {
     super(message);
     this.name = 'AppError';

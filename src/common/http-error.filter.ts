@@ -16,7 +16,7 @@ export class HttpErrorFilter implements ExceptionFilter {
     let body: Record<string, unknown>;
     if (exception instanceof AppError) {
       status = exception.httpStatus;
-      body = { code: exception.code, message: exception.message, ...(exception.field ? { field: exception.field } : {}) };
+      body = { code: exception.code, message: exception.message, ...(exception.field ? { field: exception.field } : {}), ...exception.details };
     } else if (exception instanceof HttpException) {
       status = exception.getStatus();
       const response = exception.getResponse();

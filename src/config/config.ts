@@ -53,6 +53,7 @@ const envSchema = z.object({
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'must be one of fatal, error, warn, info, debug, trace, silent' })
     .default('info'),
   BODY_LIMIT_BYTES: positiveInt(1_048_576),
+  INGEST_BODY_LIMIT_BYTES: positiveInt(33_554_432),
   GRAPHQL_MAX_DEPTH: positiveInt(10),
   GRAPHQL_MAX_COMPLEXITY: positiveInt(1000),
 });
@@ -79,6 +80,8 @@ export interface CharterConfig {
   devIdpPort: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   bodyLimitBytes: number;
+  /** Limit for NDJSON bulk bodies (backfills on the ingest routes). */
+  ingestBodyLimitBytes: number;
   graphql: { maxDepth: number; maxComplexity: number };
 }
 
@@ -128,6 +131,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CharterConfig 
     devIdpPort: e.DEV_IDP_PORT,
     logLevel: e.LOG_LEVEL,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    ingestBodyLimitBytes: e.INGEST_BODY_LIMIT_BYTES,
     graphql: { maxDepth: e.GRAPHQL_MAX_DEPTH, maxComplexity: e.GRAPHQL_MAX_COMPLEXITY },
   };
 }

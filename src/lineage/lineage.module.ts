@@ -1,0 +1,10 @@
+import { Module } from '@nestjs/common';
+import { LineageIngestController } from './ingest/lineage-ingest.controller';
+import { LineageIngestRepository } from './ingest/lineage-ingest.repository';
+import { LineageIngestService } from './ingest/lineage-ingest.service';
+
+@Module({
+  controllers: [LineageIngestController],
+  providers: [LineageIngestRepository, LineageIngestService],
+})
+export class LineageModule {}
