@@ -1,5 +1,5 @@
 /**
- * `npm run bench:authz`: what the access guard (token verification + Casbin check) costs on an
+ * `npm run bench:authz`: what the access guard (token verification + policy check) costs on an
  * authenticated GraphQL query, with 10,000 policies loaded.
  *
  *   A  Charter as deployed (NODE_ENV=production, the real AccessGuard), in a child process.
@@ -8,19 +8,20 @@
  *
  * Both run at once against one fresh database; the load generator is this process. It prints
  * sequential latency (p50/p90/p99, A and B interleaved in blocks), throughput with 50 concurrent
- * clients (autocannon), the decision cost inside AuthorizationService, memory, and one verdict
- * line per goal. It reports; it never fails on a missed goal (exit 1 only if it could not run).
+ * clients (autocannon), memory, the cost of authentication and of AuthorizationService.check
+ * called directly inside app A, and one verdict line per goal. It reports; it never fails on a missed goal (exit 1 only if it could not run).
  *
  * Settings (environment): DATABASE_URL, BENCH_DURATION (s, 10), BENCH_CONNECTIONS (50),
  * BENCH_WARMUP (2000), BENCH_REQUESTS (10000), BENCH_BLOCK (500), BENCH_LOAD_ROUNDS (2),
  * BENCH_DOMAINS (500), BENCH_RULES_PER_DOMAIN (20), BENCH_LOG_LEVEL (info),
- * BENCH_CACHED_CHECKS (100000), BENCH_UNCACHED_CHECKS (50), BENCH_AUTHENTICATIONS (5000),
- * BENCH_EXTRA_SUBJECTS (1000),
+ * BENCH_CHECKS (100000), BENCH_NEW_SUBJECTS (1000), BENCH_AUTHENTICATIONS (5000),
+ * BENCH_FRESH_TOKENS (500),
  * BENCH_SERVER_NODE_ARGS (node flags for the servers, e.g. --cpu-prof). See bench/README.md.
  */
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { requestDevToken } from '../src/auth/dev-idp/dev-idp-client';
 import type { Principal } from '../src/auth/principal';
 import { startTestIdentityProvider, type TestIdentityProvider } from '../test/support/identity-provider';
 import { memoryFigures, type MemoryFigures } from './ipc';
@@ -62,10 +63,10 @@ const settings = {
   loadRounds: envInt('BENCH_LOAD_ROUNDS', 2),
   domains: envInt('BENCH_DOMAINS', 500),
   rulesPerDomain: envInt('BENCH_RULES_PER_DOMAIN', 20),
-  cachedChecks: envInt('BENCH_CACHED_CHECKS', 100_000),
-  uncachedChecks: envInt('BENCH_UNCACHED_CHECKS', 50),
+  checks: envInt('BENCH_CHECKS', 100_000),
+  newSubjects: envInt('BENCH_NEW_SUBJECTS', 1000),
   authentications: envInt('BENCH_AUTHENTICATIONS', 5000),
-  extraSubjects: envInt('BENCH_EXTRA_SUBJECTS', 1000),
+  freshTokens: envInt('BENCH_FRESH_TOKENS', 500),
   logLevel: process.env['BENCH_LOG_LEVEL'] ?? 'info',
 };
 
@@ -102,12 +103,15 @@ function prng(seed: number): () => number {
 }
 
 const PROBE = { subject: 'user:bench-probe', object: 'probe', action: 'read' };
+/** A persisted role assignment `g, subject, role, domain`; the subject has no line of its own and no role from a token. */
+const ASSIGNMENT = { subject: 'user:bench-assigned', role: 'data_owner', domain: 'bu-042' };
 
 /**
  * `domains` business units × `perDomain` lines `p, subject, domain, object, action, effect`:
  * subjects are roles (70%) or one of three users of the unit; ~3% wildcard objects, ~3% wildcard
- * actions, ~8% deny. The very last line is a probe rule, checked through the running app to show
- * the whole set was loaded.
+ * actions, ~8% deny. The last line is a probe rule, checked through the running app to show the
+ * whole set was loaded; the one before it is replaced by ASSIGNMENT (a `g` line). Rows are
+ * `[ptype, v0, v1, v2, v3, v4]`.
  */
 function generatePolicies(domains: number, perDomain: number): string[][] {
   const rand = prng(20_260_611);
@@ -125,10 +129,11 @@ function generatePolicies(domains: number, perDomain: number): string[][] {
       const key = `${subject},${object},${action}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      rows.push([subject, domain, object, action, effect]);
+      rows.push(['p', subject, domain, object, action, effect]);
     }
   }
-  rows[rows.length - 1] = [PROBE.subject, rows[rows.length - 1]![1]!, PROBE.object, PROBE.action, 'allow'];
+  rows[rows.length - 1] = ['p', PROBE.subject, rows[rows.length - 1]![2]!, PROBE.object, PROBE.action, 'allow'];
+  rows[rows.length - 2] = ['g', ASSIGNMENT.subject, ASSIGNMENT.role, ASSIGNMENT.domain, '', ''];
   return rows;
 }
 
@@ -136,8 +141,8 @@ async function loadPolicies(db: BenchDatabase, rows: string[][]): Promise<void> 
   const column = (i: number) => rows.map((r) => r[i]!);
   await db.query(
     `INSERT INTO casbin_rule (ptype, v0, v1, v2, v3, v4)
-     SELECT 'p', * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])`,
-    [column(0), column(1), column(2), column(3), column(4)],
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])`,
+    [column(0), column(1), column(2), column(3), column(4), column(5)],
   );
 }
 
@@ -250,10 +255,21 @@ async function main(): Promise<void> {
     db = await createBenchDatabase(pg.adminUrl);
     const rows = generatePolicies(settings.domains, settings.rulesPerDomain);
     await loadPolicies(db, rows);
-    say(`database: ${db.name}, migrated; inserted ${rows.length} synthetic policies before the apps start`);
+    say(
+      `database: ${db.name}, migrated; inserted ${rows.length} synthetic policies before the apps start ` +
+        `(${rows.length - 1} p lines and 1 g line: ${ASSIGNMENT.subject} holds ${ASSIGNMENT.role} in ${ASSIGNMENT.domain})`,
+    );
     idp = await startTestIdentityProvider();
     const token = await idp.token('risk');
     say(`identity provider: ${idp.issuer} (real RS256 access tokens)`);
+    // Distinct tokens of the same user (each with its own jti), for authentication without the verified-token cache.
+    const fetchStarted = Date.now();
+    const freshTokens: string[] = [];
+    for (let i = 0; i < settings.freshTokens; i++) freshTokens.push(await requestDevToken(idp.issuer, 'risk', 'risk'));
+    if (new Set([token, ...freshTokens]).size !== freshTokens.length + 1) throw new Error('the identity provider returned the same token twice');
+    say(
+      `fresh tokens: ${freshTokens.length} distinct access tokens of "risk" fetched in ${fixed((Date.now() - fetchStarted) / 1000, 1)} s, none sent to a server before step "inside the guard"`,
+    );
 
     const baseEnv: NodeJS.ProcessEnv = {
       ...process.env,
@@ -290,9 +306,9 @@ async function main(): Promise<void> {
     const counts = await db.query<{ ptype: string; n: string }>(`SELECT ptype, count(*) AS n FROM casbin_rule GROUP BY ptype ORDER BY ptype`);
     const total = counts.reduce((s, r) => s + Number(r.n), 0);
     say(
-      `policies in casbin_rule: ${total} (${counts.map((r) => `${r.ptype}: ${r.n}`).join(', ')}) = ${rows.length} synthetic + ${total - rows.length} seeded by Charter from policies/policy.csv`,
+      `policies in casbin_rule: ${total} (${counts.map((r) => `${r.ptype}: ${r.n}`).join(', ')}) = ${rows.length} synthetic + ${total - rows.length} default lines Charter applied from policies/policy.csv`,
     );
-    const lastDomain = rows[rows.length - 1]![1]!;
+    const lastDomain = rows[rows.length - 1]![2]!;
     const probeOn = await a.request<boolean>('probe', {
       subject: PROBE.subject,
       permission: `${PROBE.object}.${PROBE.action}`,
@@ -406,27 +422,42 @@ async function main(): Promise<void> {
     // -------------------------------------------------------------------------------------------
     section(`inside the guard, app A (${total} rules): AuthenticationService.authenticate and AuthorizationService.check, called directly`);
     const authz = await a.request<AuthzBenchResult>('authz', {
-      cachedChecks: settings.cachedChecks,
-      uncachedChecks: settings.uncachedChecks,
-      extraSubjects: settings.extraSubjects,
+      checks: settings.checks,
+      newSubjects: settings.newSubjects,
+      assigned: { subject: ASSIGNMENT.subject, domain: ASSIGNMENT.domain },
       authorization: `Bearer ${token}`,
       authentications: settings.authentications,
+      freshTokens,
     } satisfies AuthzBenchRequest);
+    const roles = principal.roles.map((r) => `${r.role}@${r.domain}`).join(', ');
     say(
       table([
         ['µs per call', 'n', 'mean', 'p50', 'p99'],
-        ['authenticate: same valid token (RS256 verify)', ...us(authz.authenticate)],
-        ['check: cached decision (steady state)', ...us(authz.cached)],
-        ['check: cache miss, allowed (1 Casbin enforce)', ...us(authz.missAllow)],
-        ['check: cache miss, denied (enforce + explain)', ...us(authz.missDeny)],
-        ['check: new subject (role links, cache reset, enforce)', ...us(authz.newSubject)],
-        ...(authz.missAllowAfterSubjects
-          ? [[`check: cache miss, allowed, ${authz.missAllowAfterSubjects.subjects} more subjects linked`, ...us(authz.missAllowAfterSubjects)]]
-          : []),
+        ['authenticate: same token again (verified-token cache hit)', ...us(authz.authenticateCached)],
+        ['authenticate: fresh token each call (RS256 verify + principal lookup)', ...us(authz.authenticateFresh)],
+        ['  of which the signature check: TokenVerifier.verifyUncached (private)', ...us(authz.verifyUncached)],
+        [`check: one role (${roles}), self.read, allowed`, ...us(authz.oneRole)],
+        ['check: same principal, nothing.read, denied (no line matches)', ...us(authz.denied)],
+        [`check: role only by persisted assignment (${ASSIGNMENT.role}@${authz.assigned.domain}), allowed`, ...us(authz.assigned)],
+        [`check: ${authz.newSubjects.n} distinct new subjects, each once`, ...us(authz.newSubjects)],
+        [`check: one role again, after the ${authz.newSubjects.n} new subjects`, ...us(authz.oneRoleAfter)],
+        [`check: domain argument, ${authz.randomDomains.n} distinct unseen domains`, ...us(authz.randomDomains)],
       ]),
     );
-    if (!authz.missAllowAfterSubjects) say('(the growth with subjects seen was not measured: AuthorizationService has no `snapshot.linkRoles` any more)');
-    say(`uncached / cached (mean): ${fixed(authz.missAllow.meanUs / authz.cached.meanUs, 0)}×`);
+    const ratio = (t: TimingUs) => `${fixed(t.p50Us / authz.oneRole.p50Us, 2)}× / ${fixed(t.meanUs / authz.oneRole.meanUs, 2)}×`;
+    say(
+      `p50 / mean relative to "one role": new subjects ${ratio(authz.newSubjects)}, one role after them ${ratio(authz.oneRoleAfter)}, ` +
+        `unseen domains ${ratio(authz.randomDomains)}, denied ${ratio(authz.denied)}, persisted assignment ${ratio(authz.assigned)}`,
+    );
+    const kib = (v: number | undefined) => (v === undefined ? 'not measured (no forced GC)' : `${fixed(v, 0)} KiB`);
+    say(
+      `heap retained after a full GC: ${authz.newSubjects.n} new subjects ${kib(authz.newSubjects.retainedKiB)}, ` +
+        `${authz.randomDomains.n} unseen domains ${kib(authz.randomDomains.retainedKiB)} (the snapshot keeps no per-subject or per-domain state)`,
+    );
+    say(
+      `authentication: a fresh token costs ${fixed(authz.authenticateFresh.meanUs / authz.authenticateCached.meanUs, 0)}× a cached one (mean); ` +
+        `rules (p and g) in the app's snapshot: ${authz.snapshotSize ?? 'unknown'}`,
+    );
 
     // -------------------------------------------------------------------------------------------
     section('server logs');

@@ -49,29 +49,46 @@ const MAX_ROLE_DEPTH = 10;
 
 const keyMatch = (key: string, pattern: string): boolean => Util.keyMatchFunc(key, pattern);
 
+/** A subject's lines: those for one exact domain by domain, and those with a domain pattern. */
+interface SubjectLines {
+  byDomain: Map<string, PolicyLine[]>;
+  patterns: PolicyLine[];
+}
+
 /**
- * One immutable snapshot of the policy, indexed by subject. A check looks only at the lines of
- * the caller and the roles it holds in the request's domain, so its cost does not grow with the
- * total number of lines. A reload builds a new snapshot and swaps it in whole.
+ * One immutable snapshot of the policy, indexed by subject and domain. A check looks only at the
+ * lines of the caller and its roles for the request's domain (plus the few with a domain pattern
+ * such as `*`), so its cost does not grow with the total number of lines. A reload builds a new
+ * snapshot and swaps it in whole.
  */
 export class PolicySnapshot {
   private constructor(
     /** Policy lines by subject (a role, `user:<id>` or `apikey:<id>`). */
-    private readonly bySubject: ReadonlyMap<string, readonly PolicyLine[]>,
+    private readonly bySubject: ReadonlyMap<string, SubjectLines>,
     /** Persisted role assignments: subject → roles, each with its domain pattern. */
     private readonly links: ReadonlyMap<string, readonly RoleBinding[]>,
     readonly size: number,
   ) {}
 
   static build(rows: readonly PolicyRow[]): PolicySnapshot {
-    const bySubject = new Map<string, PolicyLine[]>();
+    const bySubject = new Map<string, SubjectLines>();
     const links = new Map<string, RoleBinding[]>();
     for (const row of rows) {
       if (row.ptype === 'p') {
         const line: PolicyLine = { sub: row.v0, dom: row.v1, obj: row.v2, act: row.v3, eft: row.v4 === 'deny' ? 'deny' : 'allow' };
-        bySubject.set(line.sub, [...(bySubject.get(line.sub) ?? []), line]);
+        let entry = bySubject.get(line.sub);
+        if (!entry) bySubject.set(line.sub, (entry = { byDomain: new Map(), patterns: [] }));
+        if (line.dom.includes('*')) entry.patterns.push(line);
+        else {
+          const list = entry.byDomain.get(line.dom);
+          if (list) list.push(line);
+          else entry.byDomain.set(line.dom, [line]);
+        }
       } else {
-        links.set(row.v0, [...(links.get(row.v0) ?? []), { role: row.v1 as RoleBinding['role'], domain: row.v2 }]);
+        const list = links.get(row.v0);
+        const link = { role: row.v1 as RoleBinding['role'], domain: row.v2 };
+        if (list) list.push(link);
+        else links.set(row.v0, [link]);
       }
     }
     return new PolicySnapshot(bySubject, links, rows.length);
@@ -89,10 +106,15 @@ export class PolicySnapshot {
   decide(subject: string, credentialRoles: readonly RoleBinding[], domain: string, object: string, action: string): Decision {
     let allowing: PolicyLine | undefined;
     for (const s of this.subjectsOf(subject, credentialRoles, domain)) {
-      for (const line of this.bySubject.get(s) ?? []) {
-        if (!keyMatch(domain, line.dom) || !keyMatch(object, line.obj) || (action !== line.act && line.act !== '*')) continue;
-        if (line.eft === 'deny') return { allowed: false, domain, matched: line };
-        allowing ??= line;
+      const entry = this.bySubject.get(s);
+      if (!entry) continue;
+      // Exact-domain lines match the domain by construction; pattern lines need keyMatch.
+      for (const lines of [entry.byDomain.get(domain), entry.patterns]) {
+        for (const line of lines ?? []) {
+          if ((lines === entry.patterns && !keyMatch(domain, line.dom)) || !keyMatch(object, line.obj) || (action !== line.act && line.act !== '*')) continue;
+          if (line.eft === 'deny') return { allowed: false, domain, matched: line };
+          allowing ??= line;
+        }
       }
     }
     return { allowed: allowing !== undefined, domain, matched: allowing };
