@@ -123,6 +123,30 @@ describe('OpenLineage ingestion (POST /api/v1/lineage)', () => {
     assert.equal(Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM lineage_runs WHERE id = $1', [runId]))[0]!.n), 1);
   });
 
+  it('merges concurrent requests (group commit) without losing order tolerance or idempotency', async () => {
+    const runId = randomUUID();
+    const events = [
+      runEvent({ runId, type: 'OTHER', time: '2026-03-05T09:30:00Z' }),
+      runEvent({ runId, type: 'COMPLETE', time: '2026-03-05T12:00:00Z', outputs: [{ namespace: 'db', name: 'concurrent_out' }] }),
+      runEvent({ runId, type: 'START', time: '2026-03-05T09:00:00Z', inputs: [{ namespace: 'db', name: 'concurrent_in' }] }),
+      runEvent({ runId, type: 'RUNNING', time: '2026-03-05T10:00:00Z' }),
+    ];
+    const sends = [...events, ...events, events[1]!].map((e) => post(e));
+    const results = await Promise.all(sends);
+    assert.ok(results.every((r) => r.status === 201));
+    const accepted = results.reduce((n, r) => n + Number(r.body['accepted']), 0);
+    assert.equal(accepted, 4, 'each distinct event is accepted exactly once');
+    assert.deepEqual(await run(runId), { state: 'COMPLETE', started_at: new Date('2026-03-05T09:00:00Z'), ended_at: new Date('2026-03-05T12:00:00Z') });
+    const io = await db.query<{ name: string; direction: string }>(
+      `SELECT d.name, x.direction FROM lineage_run_io x JOIN lineage_datasets d ON d.id = x.dataset_id WHERE x.run_id = $1 ORDER BY 2`,
+      [runId],
+    );
+    assert.deepEqual(io, [
+      { name: 'concurrent_in', direction: 'input' },
+      { name: 'concurrent_out', direction: 'output' },
+    ]);
+  });
+
   it('makes a new dataset version on a schema change, and a late old event does not bring the old schema back', async () => {
     const ds = { namespace: 'warehouse', name: 'loans' };
     await post(

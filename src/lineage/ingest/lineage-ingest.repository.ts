@@ -1,40 +1,42 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '../../database/transaction-host';
-import type { ColumnEdgePlan, DatasetKey, DatasetPlan, IngestPlan, JobPlan, RunPlan } from './ingest-plan';
+import { keyOf, type IngestBatch } from './ingest-batch';
+import type { DatasetKey, DatasetPlan, IngestPlan } from './ingest-plan';
 
-const key = (d: DatasetKey) => `${d.namespace}\u0000${d.name}`;
+/** `(namespace, name)` → id, and job version `(job id, hash)` → id. */
+export type IdMap = Map<string, string>;
 
 /**
- * Writes ingest plans. Each method is one statement over all rows of its kind (unnest of arrays),
- * so an event costs a fixed number of round trips whatever its number of datasets.
+ * Writes merged ingest batches. Each method is one statement over all rows of its kind (unnest of
+ * arrays), so a batch costs a fixed number of round trips whatever its number of events.
  */
 @Injectable()
 export class LineageIngestRepository {
   constructor(private readonly tx: TransactionHost) {}
 
-  /** Records the event; false when the identical event was recorded before (nothing else to do). */
-  async insertEvent(plan: IngestPlan, payload: unknown, source: string): Promise<boolean> {
-    const rows = await this.tx.query(
+  /** Records the events; returns the hashes that were new (an event sent before is skipped). */
+  async insertEvents(events: { plan: IngestPlan; payload: unknown; source: string }[]): Promise<Set<string>> {
+    const rows = await this.tx.query<{ event_hash: string }>(
       `INSERT INTO lineage_events (event_hash, event_kind, event_type, event_time, run_id, job_namespace, job_name, payload, source)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-       ON CONFLICT (event_hash) DO NOTHING RETURNING id`,
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::uuid[], $6::text[], $7::text[], $8::jsonb[], $9::text[])
+       ON CONFLICT (event_hash) DO NOTHING RETURNING event_hash`,
       [
-        plan.hash,
-        plan.kind,
-        plan.eventType,
-        plan.eventTime,
-        plan.run?.id ?? null,
-        plan.job?.namespace ?? null,
-        plan.job?.name ?? null,
-        JSON.stringify(payload),
-        source,
+        events.map((e) => e.plan.hash),
+        events.map((e) => e.plan.kind),
+        events.map((e) => e.plan.eventType),
+        events.map((e) => e.plan.eventTime),
+        events.map((e) => e.plan.run?.id ?? null),
+        events.map((e) => e.plan.job?.namespace ?? null),
+        events.map((e) => e.plan.job?.name ?? null),
+        events.map((e) => JSON.stringify(e.payload)),
+        events.map((e) => e.source),
       ],
     );
-    return rows.length > 0;
+    return new Set(rows.map((r) => r.event_hash));
   }
 
-  /** Upserts datasets (merging facets, newest wins; `_deleted` facets removed) and returns their ids. */
-  async upsertDatasets(datasets: DatasetPlan[]): Promise<Map<string, string>> {
+  /** Upserts datasets (merging facets, `_deleted` facets removed) and returns their ids. */
+  async upsertDatasets(datasets: DatasetPlan[]): Promise<IdMap> {
     if (datasets.length === 0) return new Map();
     const rows = await this.tx.query<{ id: string; namespace: string; name: string }>(
       `INSERT INTO lineage_datasets AS d (namespace, name, owner, description, source_name, source_uri, tags, facets)
@@ -62,7 +64,8 @@ export class LineageIngestRepository {
         datasets.map((d) => JSON.stringify(d.facets)),
       ],
     );
-    const deleted = datasets.flatMap((d) => d.deletedFacets.map((facet) => ({ id: rows.find((r) => key(r) === key(d))!.id, facet })));
+    const ids: IdMap = new Map(rows.map((r) => [keyOf(r), r.id]));
+    const deleted = datasets.flatMap((d) => d.deletedFacets.map((facet) => ({ id: ids.get(keyOf(d))!, facet })));
     if (deleted.length > 0) {
       // OpenLineage's `_deleted: true` removes a facet the dataset had.
       await this.tx.query(
@@ -72,21 +75,26 @@ export class LineageIngestRepository {
         [deleted.map((x) => x.id), deleted.map((x) => x.facet)],
       );
     }
-    return new Map(rows.map((r) => [key(r), r.id]));
+    return ids;
   }
 
   /**
-   * Records the schema versions this event shows. A version seen again keeps its earliest
-   * `valid_from`, so late or replayed events never make an old schema current.
+   * Records schema versions. A version seen again keeps its earliest `valid_from`, so late or
+   * replayed events never make an old schema current.
    */
-  async upsertDatasetVersions(entries: { datasetId: string; hash: string; fields: unknown[] }[], eventTime: Date, runId: string | null): Promise<void> {
-    if (entries.length === 0) return;
+  async upsertDatasetVersions(versions: IngestBatch['datasetVersions'], ids: IdMap): Promise<void> {
+    if (versions.length === 0) return;
     await this.tx.query(
       `INSERT INTO lineage_dataset_versions AS v (dataset_id, schema_hash, fields, valid_from, run_id)
-       SELECT u.dataset_id, u.schema_hash, u.fields, $4, $5
-       FROM unnest($1::uuid[], $2::text[], $3::jsonb[]) AS u(dataset_id, schema_hash, fields)
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::jsonb[], $4::timestamptz[], $5::uuid[])
        ON CONFLICT (dataset_id, schema_hash) DO UPDATE SET valid_from = LEAST(v.valid_from, EXCLUDED.valid_from)`,
-      [entries.map((e) => e.datasetId), entries.map((e) => e.hash), entries.map((e) => JSON.stringify(e.fields)), eventTime, runId],
+      [
+        versions.map((v) => ids.get(keyOf(v.dataset))),
+        versions.map((v) => v.hash),
+        versions.map((v) => JSON.stringify(v.fields)),
+        versions.map((v) => v.validFrom),
+        versions.map((v) => v.runId),
+      ],
     );
   }
 
@@ -125,54 +133,72 @@ export class LineageIngestRepository {
     );
   }
 
-  /** Upserts the job and its version; returns both ids. The newest version by event time is current. */
-  async upsertJob(job: JobPlan, eventTime: Date): Promise<{ jobId: string; versionId: string }> {
-    const [row] = await this.tx.query<{ id: string }>(
+  async upsertJobs(jobs: IngestBatch['jobs']): Promise<IdMap> {
+    if (jobs.length === 0) return new Map();
+    const rows = await this.tx.query<{ id: string; namespace: string; name: string }>(
       `INSERT INTO lineage_jobs AS j (namespace, name, owner, description, job_type, facets)
-       VALUES ($1, $2, $3, $4, $5, $6)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::jsonb[])
        ON CONFLICT (namespace, name) DO UPDATE SET
          owner = COALESCE(EXCLUDED.owner, j.owner),
          description = COALESCE(EXCLUDED.description, j.description),
          job_type = COALESCE(EXCLUDED.job_type, j.job_type),
          facets = j.facets || EXCLUDED.facets,
          updated_at = now()
-       RETURNING id`,
-      [job.namespace, job.name, job.owner, job.description, job.jobType, JSON.stringify(job.facets)],
+       RETURNING id, namespace, name`,
+      [
+        jobs.map((j) => j.namespace),
+        jobs.map((j) => j.name),
+        jobs.map((j) => j.owner),
+        jobs.map((j) => j.description),
+        jobs.map((j) => j.jobType),
+        jobs.map((j) => JSON.stringify(j.facets)),
+      ],
     );
-    const jobId = row!.id;
-    const [version] = await this.tx.query<{ id: string }>(
+    return new Map(rows.map((r) => [keyOf(r), r.id]));
+  }
+
+  /** Upserts job versions, makes the newest (by event time) current; returns `jobId + hash` → id. */
+  async upsertJobVersions(versions: IngestBatch['jobVersions'], jobIds: IdMap): Promise<IdMap> {
+    if (versions.length === 0) return new Map();
+    const rows = await this.tx.query<{ id: string; job_id: string; version_hash: string }>(
       `INSERT INTO lineage_job_versions AS v (job_id, version_hash, facets, valid_from)
-       VALUES ($1, $2, $3, $4)
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::jsonb[], $4::timestamptz[])
        ON CONFLICT (job_id, version_hash) DO UPDATE SET valid_from = LEAST(v.valid_from, EXCLUDED.valid_from)
-       RETURNING id`,
-      [jobId, job.versionHash, JSON.stringify(job.facets), eventTime],
+       RETURNING id, job_id, version_hash`,
+      [
+        versions.map((v) => jobIds.get(keyOf(v.job))),
+        versions.map((v) => v.versionHash),
+        versions.map((v) => JSON.stringify(v.facets)),
+        versions.map((v) => v.validFrom),
+      ],
     );
     await this.tx.query(
       `UPDATE lineage_jobs j SET current_version_id = v.id
-       FROM (SELECT id FROM lineage_job_versions WHERE job_id = $1 ORDER BY valid_from DESC, id LIMIT 1) v
-       WHERE j.id = $1 AND j.current_version_id IS DISTINCT FROM v.id`,
-      [jobId],
+       FROM (SELECT DISTINCT ON (job_id) id, job_id FROM lineage_job_versions
+             WHERE job_id = ANY($1::uuid[]) ORDER BY job_id, valid_from DESC, id) v
+       WHERE j.id = v.job_id AND j.current_version_id IS DISTINCT FROM v.id`,
+      [[...new Set(rows.map((r) => r.job_id))]],
     );
-    return { jobId, versionId: version!.id };
+    return new Map(rows.map((r) => [`${r.job_id}\u0000${r.version_hash}`, r.id]));
   }
 
   /**
    * One row per run whatever the order of its events: the state only moves forward
    * (OTHER < START < RUNNING < COMPLETE/ABORT/FAIL; equal ranks: the later event wins),
-   * start is the earliest START/RUNNING time, end the terminal event's time.
+   * start is the earliest START/RUNNING time, end the latest terminal event's time.
    */
-  async upsertRun(run: RunPlan, jobId: string, jobVersionId: string, eventTime: Date): Promise<void> {
+  async upsertRuns(runs: IngestBatch['runs'], jobIds: IdMap, versionIds: IdMap): Promise<void> {
+    if (runs.length === 0) return;
+    const forward = `lineage_run_state_rank(EXCLUDED.state) > lineage_run_state_rank(r.state)
+      OR (lineage_run_state_rank(EXCLUDED.state) = lineage_run_state_rank(r.state) AND EXCLUDED.state_event_time >= r.state_event_time)`;
     await this.tx.query(
       `INSERT INTO lineage_runs AS r (id, job_id, job_version_id, state, started_at, ended_at, nominal_start_time, nominal_end_time,
                                       parent_run_id, error_message, facets, state_event_time)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::timestamptz[], $6::timestamptz[], $7::timestamptz[],
+                            $8::timestamptz[], $9::uuid[], $10::text[], $11::jsonb[], $12::timestamptz[])
        ON CONFLICT (id) DO UPDATE SET
-         state = CASE WHEN lineage_run_state_rank(EXCLUDED.state) > lineage_run_state_rank(r.state)
-                        OR (lineage_run_state_rank(EXCLUDED.state) = lineage_run_state_rank(r.state) AND EXCLUDED.state_event_time >= r.state_event_time)
-                      THEN EXCLUDED.state ELSE r.state END,
-         state_event_time = CASE WHEN lineage_run_state_rank(EXCLUDED.state) > lineage_run_state_rank(r.state)
-                        OR (lineage_run_state_rank(EXCLUDED.state) = lineage_run_state_rank(r.state) AND EXCLUDED.state_event_time >= r.state_event_time)
-                      THEN EXCLUDED.state_event_time ELSE r.state_event_time END,
+         state = CASE WHEN ${forward} THEN EXCLUDED.state ELSE r.state END,
+         state_event_time = CASE WHEN ${forward} THEN EXCLUDED.state_event_time ELSE r.state_event_time END,
          job_version_id = CASE WHEN EXCLUDED.state_event_time >= r.state_event_time THEN EXCLUDED.job_version_id ELSE r.job_version_id END,
          started_at = LEAST(r.started_at, EXCLUDED.started_at),
          ended_at = GREATEST(r.ended_at, EXCLUDED.ended_at),
@@ -183,66 +209,72 @@ export class LineageIngestRepository {
          facets = r.facets || EXCLUDED.facets,
          updated_at = now()`,
       [
-        run.id,
-        jobId,
-        jobVersionId,
-        run.state,
-        run.startedAt,
-        run.endedAt,
-        run.nominalStartTime,
-        run.nominalEndTime,
-        run.parentRunId,
-        run.errorMessage,
-        JSON.stringify(run.facets),
-        eventTime,
+        runs.map((r) => r.id),
+        runs.map((r) => jobIds.get(keyOf(r.job))),
+        runs.map((r) => versionIds.get(`${jobIds.get(keyOf(r.job))}\u0000${r.jobVersionHash}`)),
+        runs.map((r) => r.state),
+        runs.map((r) => r.startedAt),
+        runs.map((r) => r.endedAt),
+        runs.map((r) => r.nominalStartTime),
+        runs.map((r) => r.nominalEndTime),
+        runs.map((r) => r.parentRunId),
+        runs.map((r) => r.errorMessage),
+        runs.map((r) => JSON.stringify(r.facets)),
+        runs.map((r) => r.stateEventTime),
       ],
     );
   }
 
-  /** The run's inputs and outputs, at the dataset versions current now. */
-  async insertRunIo(runId: string, io: { datasetId: string; direction: 'input' | 'output' }[]): Promise<void> {
+  /** The runs' inputs and outputs, at the dataset versions current now. */
+  async insertRunIo(io: IngestBatch['runIo'], ids: IdMap): Promise<void> {
     if (io.length === 0) return;
     await this.tx.query(
-      `INSERT INTO lineage_run_io (run_id, dataset_id, dataset_version_id, direction)
-       SELECT $1, u.dataset_id, d.current_version_id, u.direction
-       FROM unnest($2::uuid[], $3::text[]) AS u(dataset_id, direction)
+      `INSERT INTO lineage_run_io AS x (run_id, dataset_id, dataset_version_id, direction)
+       SELECT u.run_id, u.dataset_id, d.current_version_id, u.direction
+       FROM unnest($1::uuid[], $2::uuid[], $3::text[]) AS u(run_id, dataset_id, direction)
        JOIN lineage_datasets d ON d.id = u.dataset_id
-       ON CONFLICT (run_id, dataset_id, direction) DO UPDATE SET dataset_version_id = COALESCE(EXCLUDED.dataset_version_id, lineage_run_io.dataset_version_id)`,
-      [runId, io.map((x) => x.datasetId), io.map((x) => x.direction)],
+       ON CONFLICT (run_id, dataset_id, direction) DO UPDATE SET dataset_version_id = COALESCE(EXCLUDED.dataset_version_id, x.dataset_version_id)`,
+      [io.map((x) => x.runId), io.map((x) => ids.get(keyOf(x.dataset))), io.map((x) => x.direction)],
     );
   }
 
   /** Job-level edges; first_seen/last_seen widen to cover every event that showed them. */
-  async upsertEdges(jobId: string, io: { datasetId: string; direction: 'input' | 'output' }[], eventTime: Date): Promise<void> {
-    if (io.length === 0) return;
+  async upsertEdges(edges: IngestBatch['edges'], datasetIds: IdMap, jobIds: IdMap): Promise<void> {
+    if (edges.length === 0) return;
     await this.tx.query(
       `INSERT INTO lineage_edges AS e (job_id, dataset_id, direction, first_seen, last_seen)
-       SELECT $1, u.dataset_id, u.direction, $4, $4 FROM unnest($2::uuid[], $3::text[]) AS u(dataset_id, direction)
+       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::timestamptz[], $5::timestamptz[])
        ON CONFLICT (job_id, direction, dataset_id) DO UPDATE SET
          first_seen = LEAST(e.first_seen, EXCLUDED.first_seen), last_seen = GREATEST(e.last_seen, EXCLUDED.last_seen)`,
-      [jobId, io.map((x) => x.datasetId), io.map((x) => x.direction), eventTime],
+      [
+        edges.map((e) => jobIds.get(keyOf(e.job))),
+        edges.map((e) => datasetIds.get(keyOf(e.dataset))),
+        edges.map((e) => e.direction),
+        edges.map((e) => e.firstSeen),
+        edges.map((e) => e.lastSeen),
+      ],
     );
   }
 
-  async upsertColumnEdges(edges: ColumnEdgePlan[], ids: Map<string, string>, eventTime: Date): Promise<void> {
+  async upsertColumnEdges(edges: IngestBatch['columnEdges'], ids: IdMap): Promise<void> {
     if (edges.length === 0) return;
+    const id = (d: DatasetKey) => ids.get(keyOf(d));
     await this.tx.query(
       `INSERT INTO lineage_column_edges AS c (output_dataset_id, output_field, input_dataset_id, input_field, transformations, masking, first_seen, last_seen)
-       SELECT u.out_id, u.out_field, u.in_id, u.in_field, u.transformations, u.masking, $7, $7
-       FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::text[], $5::jsonb[], $6::boolean[])
-            AS u(out_id, out_field, in_id, in_field, transformations, masking)
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::text[], $5::jsonb[], $6::boolean[], $7::timestamptz[], $8::timestamptz[])
        ON CONFLICT (output_dataset_id, output_field, input_dataset_id, input_field) DO UPDATE SET
          transformations = CASE WHEN EXCLUDED.last_seen >= c.last_seen THEN EXCLUDED.transformations ELSE c.transformations END,
          masking = CASE WHEN EXCLUDED.last_seen >= c.last_seen THEN EXCLUDED.masking ELSE c.masking END,
          first_seen = LEAST(c.first_seen, EXCLUDED.first_seen), last_seen = GREATEST(c.last_seen, EXCLUDED.last_seen)`,
       [
-        edges.map((e) => ids.get(key(e.output))),
+        edges.map((e) => id(e.output)),
         edges.map((e) => e.outputField),
-        edges.map((e) => ids.get(key(e.input))),
+        edges.map((e) => id(e.input)),
         edges.map((e) => e.inputField),
         edges.map((e) => JSON.stringify(e.transformations)),
         edges.map((e) => e.masking),
-        eventTime,
+        edges.map((e) => e.firstSeen),
+        edges.map((e) => e.lastSeen),
       ],
     );
   }

@@ -1,26 +1,41 @@
 import { Injectable } from '@nestjs/common';
 import { AppError, ErrorCode } from '../../common/app-error';
+import { GroupCommitter } from '../../database/group-commit';
 import { TransactionHost } from '../../database/transaction-host';
-import { planEvent, type DatasetKey, type IngestPlan } from './ingest-plan';
+import { keyOf, mergePlans } from './ingest-batch';
+import { planEvent, type IngestPlan } from './ingest-plan';
 import { LineageIngestRepository } from './lineage-ingest.repository';
 import { OpenLineageValidator } from './openlineage-validator';
 
 export interface IngestResult {
   /** Events stored now. */
   accepted: number;
-  /** Events identical to one stored before: nothing changed. */
+  /** Events identical to one stored before (or earlier in the same batch): nothing changed. */
   duplicates: number;
 }
 
-const key = (d: DatasetKey) => `${d.namespace}\u0000${d.name}`;
+interface IngestRequest {
+  plans: IngestPlan[];
+  payloads: unknown[];
+  source: string;
+}
+
+// One transaction takes at most this many events from the queue of waiting requests.
+const MAX_EVENTS_PER_TRANSACTION = 2000;
 
 /**
  * Takes OpenLineage events as Marquez does. Every event of a request is validated before anything
- * is written, and a request is one transaction: an invalid event in a batch stores nothing.
+ * is written; a request's events commit together or not at all. Concurrent requests are group
+ * committed: merged into one set of statements and one transaction (see GroupCommitter).
  */
 @Injectable()
 export class LineageIngestService {
   private readonly validator = new OpenLineageValidator();
+  private readonly committer = new GroupCommitter<IngestRequest, IngestResult>(
+    (requests) => this.write(requests),
+    MAX_EVENTS_PER_TRANSACTION,
+    (r) => r.plans.length,
+  );
 
   constructor(
     private readonly repository: LineageIngestRepository,
@@ -39,44 +54,33 @@ export class LineageIngestService {
       }
       return planEvent(event);
     });
+    return this.committer.submit({ plans, payloads: events, source });
+  }
+
+  private write(requests: IngestRequest[]): Promise<IngestResult[]> {
     return this.tx.run(async () => {
-      const result: IngestResult = { accepted: 0, duplicates: 0 };
-      for (const [i, plan] of plans.entries()) {
-        if (await this.store(plan, events[i], source)) result.accepted++;
-        else result.duplicates++;
-      }
-      return result;
+      // The first occurrence of an event (in this batch or ever) is the one that counts.
+      const firsts = new Map<string, { plan: IngestPlan; payload: unknown; source: string }>();
+      for (const r of requests)
+        r.plans.forEach((plan, i) => firsts.has(plan.hash) || firsts.set(plan.hash, { plan, payload: r.payloads[i], source: r.source }));
+      const fresh = await this.repository.insertEvents([...firsts.values()]);
+      const claimed = new Set<string>();
+      const results = requests.map((r) => {
+        const accepted = r.plans.filter((p) => fresh.has(p.hash) && !claimed.has(p.hash) && claimed.add(p.hash)).length;
+        return { accepted, duplicates: r.plans.length - accepted };
+      });
+      const batch = mergePlans([...firsts.values()].filter((e) => fresh.has(e.plan.hash)).map((e) => e.plan));
+
+      const datasetIds = await this.repository.upsertDatasets(batch.datasets);
+      await this.repository.upsertDatasetVersions(batch.datasetVersions, datasetIds);
+      await this.repository.refreshCurrentVersions([...new Set(batch.datasetVersions.map((v) => datasetIds.get(keyOf(v.dataset))!))]);
+      const jobIds = await this.repository.upsertJobs(batch.jobs);
+      const versionIds = await this.repository.upsertJobVersions(batch.jobVersions, jobIds);
+      await this.repository.upsertRuns(batch.runs, jobIds, versionIds);
+      await this.repository.insertRunIo(batch.runIo, datasetIds);
+      await this.repository.upsertEdges(batch.edges, datasetIds, jobIds);
+      await this.repository.upsertColumnEdges(batch.columnEdges, datasetIds);
+      return results;
     });
   }
-
-  private async store(plan: IngestPlan, payload: unknown, source: string): Promise<boolean> {
-    if (!(await this.repository.insertEvent(plan, payload, source))) return false;
-    const ids = await this.repository.upsertDatasets(plan.datasets);
-    const versions = plan.datasets.flatMap((d) => (d.schema ? [{ datasetId: ids.get(key(d))!, hash: d.schema.hash, fields: d.schema.fields }] : []));
-    await this.repository.upsertDatasetVersions(versions, plan.eventTime, plan.run?.id ?? null);
-    await this.repository.refreshCurrentVersions(versions.map((v) => v.datasetId));
-    if (plan.job) {
-      const { jobId, versionId } = await this.repository.upsertJob(plan.job, plan.eventTime);
-      const io = uniqueBy(
-        [
-          ...plan.inputs.map((d) => ({ datasetId: ids.get(key(d))!, direction: 'input' as const })),
-          ...plan.outputs.map((d) => ({ datasetId: ids.get(key(d))!, direction: 'output' as const })),
-        ],
-        (x) => `${x.datasetId}:${x.direction}`,
-      );
-      if (plan.run) {
-        await this.repository.upsertRun(plan.run, jobId, versionId, plan.eventTime);
-        await this.repository.insertRunIo(plan.run.id, io);
-      }
-      await this.repository.upsertEdges(jobId, io, plan.eventTime);
-    }
-    const columnEdges = uniqueBy(plan.columnEdges, (e) => [key(e.output), e.outputField, key(e.input), e.inputField].join('\u0001'));
-    await this.repository.upsertColumnEdges(columnEdges, ids, plan.eventTime);
-    return true;
-  }
-}
-
-/** One multi-row upsert may not touch a row twice; events may name a dataset or edge twice. */
-function uniqueBy<T>(items: T[], keyOf: (item: T) => string): T[] {
-  return [...new Map(items.map((item) => [keyOf(item), item])).values()];
 }
