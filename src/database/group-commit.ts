@@ -1,3 +1,5 @@
+import { requestContext } from '../common/request-context';
+
 interface Waiting<TItem, TResult> {
   item: TItem;
   resolve: (result: TResult) => void;
@@ -8,7 +10,8 @@ interface Waiting<TItem, TResult> {
  * Group commit: items submitted while a batch is being written wait and go together into the
  * next one, so N concurrent requests cost one transaction (and one WAL flush) instead of N. Each
  * caller's promise settles only after its batch committed. If a batch fails, its items are
- * retried one by one, so one bad item cannot fail the others.
+ * retried one by one, so one bad item cannot fail the others. Writes run outside the submitting
+ * request's context: a batch belongs to no single request and never joins its transaction.
  */
 export class GroupCommitter<TItem, TResult> {
   private readonly waiting: Waiting<TItem, TResult>[] = [];
@@ -35,7 +38,7 @@ export class GroupCommitter<TItem, TResult> {
       while (this.waiting.length > 0) {
         const batch = this.takeBatch();
         try {
-          const results = await this.write(batch.map((w) => w.item));
+          const results = await requestContext.exit(() => this.write(batch.map((w) => w.item)));
           batch.forEach((w, i) => w.resolve(results[i]!));
         } catch (error) {
           if (batch.length === 1) batch[0]!.reject(error);
@@ -60,7 +63,7 @@ export class GroupCommitter<TItem, TResult> {
   private async writeOneByOne(batch: Waiting<TItem, TResult>[]): Promise<void> {
     for (const w of batch) {
       try {
-        const [result] = await this.write([w.item]);
+        const [result] = await requestContext.exit(() => this.write([w.item]));
         w.resolve(result!);
       } catch (error) {
         w.reject(error);
