@@ -45,11 +45,12 @@ export class LineageIngestRepository {
        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::jsonb[], $8::jsonb[])
             AS u(namespace, name, owner, description, source_name, source_uri, tags, facets)
        ON CONFLICT (namespace, name) DO UPDATE SET
-         owner = COALESCE(EXCLUDED.owner, d.owner),
+         -- Owner and tags come from the source only until someone curates them: a data owner's
+         -- decision is not undone by the next event (the source's facets are still kept below).
+         owner = COALESCE(d.owner, EXCLUDED.owner),
          description = COALESCE(EXCLUDED.description, d.description),
          source_name = COALESCE(EXCLUDED.source_name, d.source_name),
          source_uri = COALESCE(EXCLUDED.source_uri, d.source_uri),
-         tags = ARRAY(SELECT DISTINCT unnest(d.tags || EXCLUDED.tags) ORDER BY 1),
          facets = d.facets || EXCLUDED.facets,
          updated_at = now()
        RETURNING id, namespace, name`,
@@ -139,7 +140,7 @@ export class LineageIngestRepository {
       `INSERT INTO lineage_jobs AS j (namespace, name, owner, description, job_type, facets)
        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::jsonb[])
        ON CONFLICT (namespace, name) DO UPDATE SET
-         owner = COALESCE(EXCLUDED.owner, j.owner),
+         owner = COALESCE(j.owner, EXCLUDED.owner),
          description = COALESCE(EXCLUDED.description, j.description),
          job_type = COALESCE(EXCLUDED.job_type, j.job_type),
          facets = j.facets || EXCLUDED.facets,
