@@ -26,6 +26,7 @@ import type { Principal } from '../src/auth/principal';
 import { startTestIdentityProvider, type TestIdentityProvider } from '../test/support/identity-provider';
 import { memoryFigures, type MemoryFigures } from './ipc';
 import type { AuthzBenchRequest, AuthzBenchResult, ProbeRequest, TimingUs } from './server';
+import { prng } from '../src/common/prng';
 import {
   KeepAliveClient,
   countErrorLogLines,
@@ -89,18 +90,6 @@ const OBJECTS = [
   'evidence',
 ];
 const ACTIONS = ['read', 'create', 'update', 'delete', 'approve', 'export', 'ingest'];
-
-/** Deterministic PRNG (mulberry32), so every run loads the same policy. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const PROBE = { subject: 'user:bench-probe', object: 'probe', action: 'read' };
 /** A persisted role assignment `g, subject, role, domain`; the subject has no line of its own and no role from a token. */

@@ -5,18 +5,7 @@ import { newEnforcer, newModelFromString, Util } from 'casbin';
 import type { RoleBinding } from '../auth/principal';
 import { PolicySnapshot, SUPPORTED_MODEL, assertSupportedModel } from './policy-engine';
 import type { PolicyRow } from './policy.repository';
-
-/** Small deterministic PRNG (mulberry32), so a failure can be replayed from its seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../common/prng';
 
 const ROLES = ['admin', 'risk_officer', 'ciso', 'data_scientist', 'service'];
 const USERS = ['user:a', 'user:b', 'user:c', 'apikey:k'];
