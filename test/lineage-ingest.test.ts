@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { promises as fs, readFileSync } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { TestApp } from './support/app';
@@ -8,6 +9,7 @@ import type { TestDatabase } from './support/database';
 import type { TestIdentityProvider } from './support/identity-provider';
 import { startTestStack, type TestStack } from './support/stack';
 
+const POLICIES = path.resolve(__dirname, '..', '..', 'policies');
 const FIXTURES = path.resolve(__dirname, '..', '..', 'test', 'fixtures', 'openlineage');
 const PRODUCER = 'https://github.com/OpenLineage/OpenLineage/tree/1.20.0/integration/spark';
 const SCHEMA_URL = 'https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent';
@@ -37,9 +39,14 @@ describe('OpenLineage ingestion (POST /api/v1/lineage)', () => {
   let stack: TestStack | undefined;
   let apiKey: string;
   let apiKeyId: string;
+  let policiesDir: string;
 
   before(async () => {
-    stack = await startTestStack();
+    // Datasets first seen in the `warehouse` namespace belong to the risk domain.
+    policiesDir = await fs.mkdtemp(path.join(os.tmpdir(), 'charter-policies-'));
+    for (const file of await fs.readdir(POLICIES)) await fs.copyFile(path.join(POLICIES, file), path.join(policiesDir, file));
+    await fs.writeFile(path.join(policiesDir, 'lineage-domains.yaml'), 'namespaces:\n  "warehouse*": risk\n');
+    stack = await startTestStack({ POLICIES_DIR: policiesDir });
     ({ db, idp, app } = stack);
     const created = await app.graphql<{ createApiKey: { secret: string; apiKey: { id: string } } }>(
       'mutation { createApiKey(input: { name: "spark", roles: ["service"] }) { secret apiKey { id } } }',
@@ -50,6 +57,7 @@ describe('OpenLineage ingestion (POST /api/v1/lineage)', () => {
   });
   after(async () => {
     await stack?.close();
+    await fs.rm(policiesDir, { recursive: true, force: true });
   });
 
   async function post(body: unknown, options: { token?: string; contentType?: string } = {}) {
@@ -169,6 +177,8 @@ describe('OpenLineage ingestion (POST /api/v1/lineage)', () => {
        JOIN lineage_datasets d ON d.id = v.dataset_id WHERE d.name = 'loans' ORDER BY v.valid_from`,
     );
     assert.equal(versions.length, 2);
+    const [dataset] = await db.query<{ domain: string }>(`SELECT domain FROM lineage_datasets WHERE name = 'loans'`);
+    assert.equal(dataset!.domain, 'risk', 'policies/lineage-domains.yaml mapped the namespace');
     assert.deepEqual(versions[0]!.valid_from, new Date('2026-03-31T00:00:00Z'), 'the replay moved the first version earlier');
     assert.equal(versions[1]!.current, true);
     assert.deepEqual(

@@ -36,14 +36,14 @@ export class LineageIngestRepository {
   }
 
   /** Upserts datasets (merging facets, `_deleted` facets removed) and returns their ids. */
-  async upsertDatasets(datasets: DatasetPlan[]): Promise<IdMap> {
+  async upsertDatasets(datasets: DatasetPlan[], domainOf: (namespace: string) => string): Promise<IdMap> {
     if (datasets.length === 0) return new Map();
     const rows = await this.tx.query<{ id: string; namespace: string; name: string }>(
-      `INSERT INTO lineage_datasets AS d (namespace, name, owner, description, source_name, source_uri, tags, facets)
+      `INSERT INTO lineage_datasets AS d (namespace, name, owner, description, source_name, source_uri, tags, facets, domain)
        SELECT u.namespace, u.name, u.owner, u.description, u.source_name, u.source_uri,
-              ARRAY(SELECT jsonb_array_elements_text(u.tags)), u.facets
-       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::jsonb[], $8::jsonb[])
-            AS u(namespace, name, owner, description, source_name, source_uri, tags, facets)
+              ARRAY(SELECT jsonb_array_elements_text(u.tags)), u.facets, u.domain
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::jsonb[], $8::jsonb[], $9::text[])
+            AS u(namespace, name, owner, description, source_name, source_uri, tags, facets, domain)
        ON CONFLICT (namespace, name) DO UPDATE SET
          -- Owner and tags come from the source only until someone curates them: a data owner's
          -- decision is not undone by the next event (the source's facets are still kept below).
@@ -63,6 +63,7 @@ export class LineageIngestRepository {
         datasets.map((d) => d.sourceUri),
         datasets.map((d) => JSON.stringify(d.tags)),
         datasets.map((d) => JSON.stringify(d.facets)),
+        datasets.map((d) => domainOf(d.namespace)),
       ],
     );
     const ids: IdMap = new Map(rows.map((r) => [keyOf(r), r.id]));
@@ -134,11 +135,11 @@ export class LineageIngestRepository {
     );
   }
 
-  async upsertJobs(jobs: IngestBatch['jobs']): Promise<IdMap> {
+  async upsertJobs(jobs: IngestBatch['jobs'], domainOf: (namespace: string) => string): Promise<IdMap> {
     if (jobs.length === 0) return new Map();
     const rows = await this.tx.query<{ id: string; namespace: string; name: string }>(
-      `INSERT INTO lineage_jobs AS j (namespace, name, owner, description, job_type, facets)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::jsonb[])
+      `INSERT INTO lineage_jobs AS j (namespace, name, owner, description, job_type, facets, domain)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::jsonb[], $7::text[])
        ON CONFLICT (namespace, name) DO UPDATE SET
          owner = COALESCE(j.owner, EXCLUDED.owner),
          description = COALESCE(EXCLUDED.description, j.description),
@@ -153,6 +154,7 @@ export class LineageIngestRepository {
         jobs.map((j) => j.description),
         jobs.map((j) => j.jobType),
         jobs.map((j) => JSON.stringify(j.facets)),
+        jobs.map((j) => domainOf(j.namespace)),
       ],
     );
     return new Map(rows.map((r) => [keyOf(r), r.id]));

@@ -1,10 +1,12 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { CHARTER_CONFIG, type CharterConfig } from '../../config/config';
 import { AppError, ErrorCode } from '../../common/app-error';
 import { GroupCommitter } from '../../database/group-commit';
 import { TransactionHost } from '../../database/transaction-host';
 import { keyOf, mergePlans } from './ingest-batch';
 import { planEvent, type IngestPlan } from './ingest-plan';
 import { LineageIngestRepository } from './lineage-ingest.repository';
+import { NamespaceDomains } from './namespace-domains';
 import { OpenLineageValidator } from './openlineage-validator';
 
 export interface IngestResult {
@@ -31,6 +33,7 @@ const MAX_EVENTS_PER_TRANSACTION = 2000;
 @Injectable()
 export class LineageIngestService {
   private readonly validator = new OpenLineageValidator();
+  private readonly domains: NamespaceDomains;
   private readonly committer = new GroupCommitter<IngestRequest, IngestResult>(
     (requests) => this.write(requests),
     MAX_EVENTS_PER_TRANSACTION,
@@ -40,7 +43,10 @@ export class LineageIngestService {
   constructor(
     private readonly repository: LineageIngestRepository,
     private readonly tx: TransactionHost,
-  ) {}
+    @Inject(CHARTER_CONFIG) config: CharterConfig,
+  ) {
+    this.domains = NamespaceDomains.load(config.policiesDir);
+  }
 
   async ingest(events: unknown[], source: string): Promise<IngestResult> {
     const plans = events.map((event, index) => {
@@ -71,10 +77,10 @@ export class LineageIngestService {
       });
       const batch = mergePlans([...firsts.values()].filter((e) => fresh.has(e.plan.hash)).map((e) => e.plan));
 
-      const datasetIds = await this.repository.upsertDatasets(batch.datasets);
+      const datasetIds = await this.repository.upsertDatasets(batch.datasets, (ns) => this.domains.domainOf(ns));
       await this.repository.upsertDatasetVersions(batch.datasetVersions, datasetIds);
       await this.repository.refreshCurrentVersions([...new Set(batch.datasetVersions.map((v) => datasetIds.get(keyOf(v.dataset))!))]);
-      const jobIds = await this.repository.upsertJobs(batch.jobs);
+      const jobIds = await this.repository.upsertJobs(batch.jobs, (ns) => this.domains.domainOf(ns));
       const versionIds = await this.repository.upsertJobVersions(batch.jobVersions, jobIds);
       await this.repository.upsertRuns(batch.runs, jobIds, versionIds);
       await this.repository.insertRunIo(batch.runIo, datasetIds);
