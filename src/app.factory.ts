@@ -10,6 +10,7 @@ import { PinoNestLogger } from './common/logger';
 import { requestContext } from './common/request-context';
 import type { CharterConfig } from './config/config';
 import { MetricsService } from './metrics/metrics.service';
+import { registerScanUploadParsers } from './pii/service/scan-upload';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -42,6 +43,7 @@ export async function createCharterApp(config: CharterConfig, logger: Logger, op
   fastify.addContentTypeParser('application/x-ndjson', { parseAs: 'string', bodyLimit: config.ingestBodyLimitBytes }, (_request, body, done) =>
     done(null, body),
   );
+  registerScanUploadParsers(fastify);
   const metrics = app.get(MetricsService);
   // Bound after the body is parsed, so the context survives into guards, resolvers and services.
   fastify.addHook('preHandler', (request, _reply, done) => {

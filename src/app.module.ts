@@ -19,6 +19,7 @@ import { HealthModule } from './health/health.module';
 import { LineageModule } from './lineage/lineage.module';
 import { GraphqlMetricsInterceptor } from './metrics/graphql-metrics.interceptor';
 import { MetricsModule } from './metrics/metrics.module';
+import { PiiServiceModule } from './pii/service/pii-service.module';
 
 export interface AppOptions {
   /**
@@ -42,6 +43,7 @@ export class AppModule {
         AuthzModule,
         HealthModule,
         LineageModule,
+        PiiServiceModule,
         GraphQLModule.forRootAsync<MercuriusDriverConfig>({
           driver: MercuriusDriver,
           inject: [CHARTER_CONFIG],

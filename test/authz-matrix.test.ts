@@ -31,6 +31,13 @@ const OPERATIONS: Operation[] = [
   { name: 'removePolicy', query: 'mutation { removePolicy(input: { subject: "nobody", object: "x", action: "read" }) }', allowed: ['admin'] },
   { name: 'assignRole', query: 'mutation { assignRole(input: { subject: "user:matrix", role: "ciso", domain: "matrix" }) { id } }', allowed: ['admin'] },
   { name: 'unassignRole', query: 'mutation { unassignRole(input: { subject: "user:nobody", role: "ciso" }) }', allowed: ['admin'] },
+  { name: 'scanText', query: '{ scanText(text: "x") { type } }', allowed: ['admin', 'risk', 'ciso', 'compliance', 'ds', 'owner', 'ingest'] },
+  { name: 'piiDetectorPrecision', query: '{ piiDetectorPrecision { entityType } }', allowed: ['admin', 'risk', 'ciso', 'compliance', 'ds', 'owner', 'ingest'] },
+  {
+    name: 'setPiiVerdict',
+    query: 'mutation { setPiiVerdict(input: { namespace: "n", name: "none", column: "c", entityType: "PERSON", verdict: REJECTED }) { verdict } }',
+    allowed: ['admin', 'owner'],
+  },
 ];
 
 describe('role x operation matrix under the default policy', () => {

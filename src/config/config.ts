@@ -54,6 +54,7 @@ const envSchema = z.object({
     .default('info'),
   BODY_LIMIT_BYTES: positiveInt(1_048_576),
   INGEST_BODY_LIMIT_BYTES: positiveInt(33_554_432),
+  SCAN_UPLOAD_LIMIT_BYTES: positiveInt(1_073_741_824),
   GRAPHQL_MAX_DEPTH: positiveInt(10),
   GRAPHQL_MAX_COMPLEXITY: positiveInt(1000),
 });
@@ -82,6 +83,8 @@ export interface CharterConfig {
   bodyLimitBytes: number;
   /** Limit for NDJSON bulk bodies (backfills on the ingest routes). */
   ingestBodyLimitBytes: number;
+  /** Largest file accepted by the PII scan upload (streamed to disk, never held in memory). */
+  scanUploadLimitBytes: number;
   graphql: { maxDepth: number; maxComplexity: number };
 }
 
@@ -132,6 +135,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CharterConfig 
     logLevel: e.LOG_LEVEL,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     ingestBodyLimitBytes: e.INGEST_BODY_LIMIT_BYTES,
+    scanUploadLimitBytes: e.SCAN_UPLOAD_LIMIT_BYTES,
     graphql: { maxDepth: e.GRAPHQL_MAX_DEPTH, maxComplexity: e.GRAPHQL_MAX_COMPLEXITY },
   };
 }

@@ -96,7 +96,11 @@ class StatsSink implements RowSink {
 }
 
 export function sensitivityOf(columns: readonly ColumnResult[], rules: PiiThresholds['sensitivity']): Sensitivity {
-  const types = new Set(columns.flatMap((c) => c.entities.map((e) => e.type)));
+  return sensitivityForTypes(new Set(columns.flatMap((c) => c.entities.map((e) => e.type))), rules);
+}
+
+/** The same rules on a set of types (the scan service applies them after reviewer verdicts). */
+export function sensitivityForTypes(types: ReadonlySet<string>, rules: PiiThresholds['sensitivity']): Sensitivity {
   if (rules.restricted.some((t) => types.has(t))) return 'restricted';
   if (rules.confidential.some((t) => types.has(t))) return 'confidential';
   return types.size ? 'confidential' : rules.none;
