@@ -212,11 +212,13 @@ export class KeepAliveClient {
     this.headers = { ...headers, 'content-length': Buffer.byteLength(body) };
   }
 
-  post(): Promise<TimedResponse> {
+  /** POSTs the body given to the constructor, or `body` (same headers, its own content-length). */
+  post(body: string = this.body): Promise<TimedResponse> {
+    const headers = body === this.body ? this.headers : { ...this.headers, 'content-length': Buffer.byteLength(body) };
     return new Promise((resolve, reject) => {
       const start = process.hrtime.bigint();
       const req = http.request(
-        { agent: this.agent, host: this.target.hostname, port: this.target.port, path: this.target.pathname, method: 'POST', headers: this.headers },
+        { agent: this.agent, host: this.target.hostname, port: this.target.port, path: this.target.pathname, method: 'POST', headers },
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
@@ -228,7 +230,7 @@ export class KeepAliveClient {
         },
       );
       req.on('error', reject);
-      req.end(this.body);
+      req.end(body);
     });
   }
 
