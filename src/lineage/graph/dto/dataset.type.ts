@@ -1,4 +1,5 @@
 import { Field, ID, ObjectType } from '@nestjs/graphql';
+import { LineageNodeFields } from './lineage-node.type';
 import GraphQLJSON from 'graphql-type-json';
 import { ConnectionType } from '../../../common/graphql/pagination';
 
@@ -27,25 +28,7 @@ export class DatasetVersionType {
 }
 
 @ObjectType('Dataset')
-export class DatasetType {
-  @Field(() => ID, { description: 'dataset:<namespace>:<name>' })
-  nodeId!: string;
-
-  @Field()
-  namespace!: string;
-
-  @Field()
-  name!: string;
-
-  @Field()
-  domain!: string;
-
-  @Field(() => String, { nullable: true })
-  owner!: string | null;
-
-  @Field(() => String, { nullable: true })
-  description!: string | null;
-
+export class DatasetType extends LineageNodeFields {
   @Field(() => String, { nullable: true })
   sourceName!: string | null;
 

@@ -1,4 +1,5 @@
 import { Field, ID, ObjectType } from '@nestjs/graphql';
+import { LineageNodeFields } from './lineage-node.type';
 import GraphQLJSON from 'graphql-type-json';
 
 @ObjectType('JobVersion', { description: 'A version of the job: its code, SQL and declared inputs and outputs' })
@@ -11,25 +12,7 @@ export class JobVersionType {
 }
 
 @ObjectType('Job')
-export class JobType {
-  @Field(() => ID, { description: 'job:<namespace>:<name>' })
-  nodeId!: string;
-
-  @Field()
-  namespace!: string;
-
-  @Field()
-  name!: string;
-
-  @Field()
-  domain!: string;
-
-  @Field(() => String, { nullable: true })
-  owner!: string | null;
-
-  @Field(() => String, { nullable: true })
-  description!: string | null;
-
+export class JobType extends LineageNodeFields {
   @Field(() => String, { nullable: true, description: 'The jobType facet: QUERY, COMMAND, DAG, TASK, JOB, MODEL...' })
   jobType!: string | null;
 
