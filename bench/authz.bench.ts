@@ -46,6 +46,7 @@ import {
   type DatabaseServer,
   type LoadResult,
   type ServerProcess,
+  runBenchmark,
 } from './support';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -485,10 +486,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    process.stderr.write(`bench:authz could not run: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exit(1);
-  },
-);
+runBenchmark('bench:authz', main);

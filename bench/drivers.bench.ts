@@ -14,7 +14,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { DRIVER_QUERY, VARIANTS, VARIANT_LABELS, type Variant } from './driver-variants';
 import type { MemoryFigures } from './ipc';
-import { envInt, fixed, machineLine, median, runLoad, say, section, startServerProcess, table, type LoadResult } from './support';
+import { envInt, fixed, machineLine, median, runLoad, say, section, startServerProcess, table, type LoadResult, runBenchmark } from './support';
 
 const SERVER_SCRIPT = path.join(__dirname, 'driver-server.js');
 const BASELINE: Variant = 'express-apollo';
@@ -138,10 +138,4 @@ async function main(): Promise<void> {
   say(`total bench time: ${fixed((Date.now() - started) / 1000, 0)} s`);
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    process.stderr.write(`bench:drivers could not run: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exit(1);
-  },
-);
+runBenchmark('bench:drivers', main);

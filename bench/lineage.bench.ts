@@ -50,6 +50,7 @@ import {
   type BenchDatabase,
   type DatabaseServer,
   type ServerProcess,
+  runBenchmark,
 } from './support';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -776,10 +777,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    process.stderr.write(`bench:lineage could not run: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exit(1);
-  },
-);
+runBenchmark('bench:lineage', main);

@@ -332,3 +332,14 @@ export function section(title: string): void {
   say();
   say(`== ${title}`);
 }
+
+/** Runs a benchmark's main: exit 0 whatever the verdicts (a benchmark reports), 1 if it could not run. */
+export function runBenchmark(name: string, main: () => Promise<void>): void {
+  main().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      process.stderr.write(`${name} could not run: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exit(1);
+    },
+  );
+}

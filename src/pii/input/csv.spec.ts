@@ -6,20 +6,9 @@ import { after, before, describe, it } from 'node:test';
 import { PiiInputError } from '../pii.errors';
 import { CsvInput } from './csv';
 import { sniffDialect } from './csv-dialect';
-import type { Row, RowSink } from './table-input';
+import { CollectRows } from '../../../test/support/collect-rows';
 
 const FIXTURES = path.resolve(__dirname, '..', '..', '..', '..', 'test', 'fixtures', 'pii');
-
-class Collect implements RowSink {
-  names: string[] = [];
-  rows: Row[] = [];
-  columns(names: readonly string[]): void {
-    this.names = [...names];
-  }
-  row(values: Row): void {
-    this.rows.push(values);
-  }
-}
 
 let dir: string;
 before(async () => {
@@ -52,7 +41,7 @@ describe('CSV dialect sniffing', () => {
 
 describe('CSV input', () => {
   it('reads quoted fields with delimiters, doubled quotes and line breaks', async () => {
-    const sink = new Collect();
+    const sink = new CollectRows();
     const read = await new CsvInput(path.join(FIXTURES, 'semicolon-quoted.csv')).scanAll(sink);
     assert.deepEqual(sink.names, ['name', 'email', 'note']);
     assert.deepEqual(sink.rows, [
@@ -64,36 +53,36 @@ describe('CSV input', () => {
   });
 
   it('detects Latin-1 and decodes it', async () => {
-    const sink = new Collect();
+    const sink = new CollectRows();
     await new CsvInput(path.join(FIXTURES, 'latin1.csv')).scanAll(sink);
     assert.deepEqual(sink.rows[0], ['Jürgen Müller', 'München', '+49 89 1234567']);
   });
 
   it('strips a UTF-8 byte order mark and names empty or repeated headers', async () => {
-    const sink = new Collect();
+    const sink = new CollectRows();
     await new CsvInput(await file('bom.csv', '\uFEFFid,,id\n1,2,3\n')).scanAll(sink);
     assert.deepEqual(sink.names, ['id', 'column_2', 'id_2']);
   });
 
   it('refuses bad quoting with the line', async () => {
     const bad = await file('bad-quote.csv', 'a,b\n1,"unclosed\n2,3\n');
-    await assert.rejects(new CsvInput(bad).scanAll(new Collect()), (e: Error) => e instanceof PiiInputError && /bad CSV .*line/.test(e.message));
+    await assert.rejects(new CsvInput(bad).scanAll(new CollectRows()), (e: Error) => e instanceof PiiInputError && /bad CSV .*line/.test(e.message));
     const stray = await file('stray-quote.csv', 'a,b\n1,x"y"z\n');
-    await assert.rejects(new CsvInput(stray).scanAll(new Collect()), /bad CSV/);
+    await assert.rejects(new CsvInput(stray).scanAll(new CollectRows()), /bad CSV/);
   });
 
   it('refuses UTF-16, binary files, and UTF-8 that breaks after the first bytes', async () => {
     const utf16 = await file('utf16.csv', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('a,b\n1,2\n', 'utf16le')]));
-    await assert.rejects(new CsvInput(utf16).scanAll(new Collect()), /UTF-16/);
+    await assert.rejects(new CsvInput(utf16).scanAll(new CollectRows()), /UTF-16/);
     const binary = await file('binary.csv', Buffer.from([0x61, 0x2c, 0x00, 0x01, 0x0a]));
-    await assert.rejects(new CsvInput(binary).scanAll(new Collect()), /NUL/);
+    await assert.rejects(new CsvInput(binary).scanAll(new CollectRows()), /NUL/);
     const head = 'name,city\n' + 'Jane,Berlin\n'.repeat(30_000);
     const mixed = await file('mixed.csv', Buffer.concat([Buffer.from(head, 'utf8'), Buffer.from('Jürgen,München\n', 'latin1')]));
-    await assert.rejects(new CsvInput(mixed).scanAll(new Collect()), /invalid UTF-8 near byte/);
+    await assert.rejects(new CsvInput(mixed).scanAll(new CollectRows()), /invalid UTF-8 near byte/);
   });
 
   it('refuses an empty file', async () => {
-    await assert.rejects(new CsvInput(await file('empty.csv', '')).scanAll(new Collect()), /empty file/);
+    await assert.rejects(new CsvInput(await file('empty.csv', '')).scanAll(new CollectRows()), /empty file/);
   });
 
   describe('sampling', () => {
@@ -107,7 +96,7 @@ describe('CSV input', () => {
     });
 
     it('reads blocks at seeded random offsets in a large file, and says so', async () => {
-      const sink = new Collect();
+      const sink = new CollectRows();
       const read = await new CsvInput(big).sample(sink, { rows: 1000, seed: 7, blocks: 16 });
       assert.equal(read.sample.method, 'random-blocks');
       assert.equal(read.sample.seed, 7);
@@ -122,9 +111,9 @@ describe('CSV input', () => {
     });
 
     it('is deterministic for a seed and differs between seeds', async () => {
-      const a = new Collect();
-      const b = new Collect();
-      const c = new Collect();
+      const a = new CollectRows();
+      const b = new CollectRows();
+      const c = new CollectRows();
       await new CsvInput(big).sample(a, { rows: 500, seed: 1, blocks: 8 });
       await new CsvInput(big).sample(b, { rows: 500, seed: 1, blocks: 8 });
       await new CsvInput(big).sample(c, { rows: 500, seed: 2, blocks: 8 });
@@ -134,12 +123,12 @@ describe('CSV input', () => {
 
     it('small files: one pass, uniform reservoir, exact row count', async () => {
       const small = await file('small.csv', 'n\n' + Array.from({ length: 5000 }, (_v, i) => String(i)).join('\n') + '\n');
-      const sink = new Collect();
+      const sink = new CollectRows();
       const read = await new CsvInput(small).sample(sink, { rows: 100, seed: 3, blocks: 8 });
       assert.equal(read.sample.method, 'reservoir');
       assert.equal(read.totalRows, 5000);
       assert.equal(sink.rows.length, 100);
-      const all = new Collect();
+      const all = new CollectRows();
       const whole = await new CsvInput(small).sample(all, { rows: 10_000, seed: 3, blocks: 8 });
       assert.equal(whole.sample.method, 'all-rows');
       assert.equal(all.rows.length, 5000);

@@ -4,20 +4,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { JsonLinesInput } from './jsonl';
-import type { Row, RowSink } from './table-input';
+import { CollectRows } from '../../../test/support/collect-rows';
 
 const FIXTURES = path.resolve(__dirname, '..', '..', '..', '..', 'test', 'fixtures', 'pii');
-
-class Collect implements RowSink {
-  names: string[] = [];
-  rows: Row[] = [];
-  columns(names: readonly string[]): void {
-    this.names = [...names];
-  }
-  row(values: Row): void {
-    this.rows.push(values);
-  }
-}
 
 let dir: string;
 before(async () => {
@@ -29,7 +18,7 @@ after(async () => {
 
 describe('JSON Lines input', () => {
   it('flattens nested objects into dotted columns that may appear late', async () => {
-    const sink = new Collect();
+    const sink = new CollectRows();
     const read = await new JsonLinesInput(path.join(FIXTURES, 'nested.jsonl')).scanAll(sink);
     assert.deepEqual(sink.names, ['id', 'name', 'contact.email', 'contact.phone', 'tags', 'extra']);
     assert.deepEqual(sink.rows[0], ['1', 'Jane Doe', 'jane@example.com', '+44 20 7946 0958', 'a b']);
@@ -40,16 +29,16 @@ describe('JSON Lines input', () => {
   it('refuses an invalid line with its number, and lines that are not objects', async () => {
     const bad = path.join(dir, 'bad.jsonl');
     await fs.writeFile(bad, '{"a":1}\n{"a":\n');
-    await assert.rejects(new JsonLinesInput(bad).scanAll(new Collect()), /bad\.jsonl: line 2: invalid JSON/);
+    await assert.rejects(new JsonLinesInput(bad).scanAll(new CollectRows()), /bad\.jsonl: line 2: invalid JSON/);
     const array = path.join(dir, 'array.jsonl');
     await fs.writeFile(array, '[1,2]\n');
-    await assert.rejects(new JsonLinesInput(array).scanAll(new Collect()), /line 1: expected a JSON object/);
+    await assert.rejects(new JsonLinesInput(array).scanAll(new CollectRows()), /line 1: expected a JSON object/);
   });
 
   it('refuses Latin-1 (JSON is UTF-8)', async () => {
     const latin1 = path.join(dir, 'latin1.jsonl');
     await fs.writeFile(latin1, Buffer.from('{"name":"Müller"}\n', 'latin1'));
-    await assert.rejects(new JsonLinesInput(latin1).scanAll(new Collect()), /not UTF-8/);
+    await assert.rejects(new JsonLinesInput(latin1).scanAll(new CollectRows()), /not UTF-8/);
   });
 
   it('samples a large file by random blocks, exactly on line boundaries', async () => {
@@ -57,13 +46,13 @@ describe('JSON Lines input', () => {
     const lines: string[] = [];
     for (let i = 0; i < 150_000; i++) lines.push(JSON.stringify({ i, email: `user${i}@example.com`, note: 'x'.repeat(20) }));
     await fs.writeFile(big, lines.join('\n') + '\n');
-    const sink = new Collect();
+    const sink = new CollectRows();
     const read = await new JsonLinesInput(big).sample(sink, { rows: 800, seed: 5, blocks: 16 });
     assert.equal(read.sample.method, 'random-blocks');
     assert.equal(sink.rows.length, 800);
     assert.deepEqual(sink.names, ['i', 'email', 'note']);
     assert.ok(Math.abs(read.totalRows - 150_000) / 150_000 < 0.05, String(read.totalRows));
-    const again = new Collect();
+    const again = new CollectRows();
     await new JsonLinesInput(big).sample(again, { rows: 800, seed: 5, blocks: 16 });
     assert.deepEqual(again.rows, sink.rows);
   });

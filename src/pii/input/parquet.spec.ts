@@ -5,18 +5,7 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { ParquetInput } from './parquet';
-import type { Row, RowSink } from './table-input';
-
-class Collect implements RowSink {
-  names: string[] = [];
-  rows: Row[] = [];
-  columns(names: readonly string[]): void {
-    this.names = [...names];
-  }
-  row(values: Row): void {
-    this.rows.push(values);
-  }
-}
+import { CollectRows } from '../../../test/support/collect-rows';
 
 let dir: string;
 let file: string;
@@ -42,7 +31,7 @@ after(async () => {
 
 describe('Parquet input (hyparquet)', () => {
   it('reads every row group, converting values to text', async () => {
-    const sink = new Collect();
+    const sink = new CollectRows();
     const read = await new ParquetInput(file).scanAll(sink);
     assert.deepEqual(sink.names, ['id', 'email', 'score', 'note']);
     assert.equal(read.totalRows, ROWS);
@@ -52,13 +41,13 @@ describe('Parquet input (hyparquet)', () => {
   });
 
   it('samples seeded random row ranges with the exact row count from the footer', async () => {
-    const a = new Collect();
+    const a = new CollectRows();
     const read = await new ParquetInput(file).sample(a, { rows: 500, seed: 9, blocks: 10 });
     assert.equal(read.sample.method, 'row-ranges');
     assert.equal(read.totalRows, ROWS);
     assert.equal(read.rowsEstimated, false);
     assert.ok(a.rows.length >= 450 && a.rows.length <= 520, String(a.rows.length));
-    const b = new Collect();
+    const b = new CollectRows();
     await new ParquetInput(file).sample(b, { rows: 500, seed: 9, blocks: 10 });
     assert.deepEqual(a.rows, b.rows);
     const ids = a.rows.map((r) => Number(r[0]));
@@ -69,12 +58,12 @@ describe('Parquet input (hyparquet)', () => {
     const whole = await fs.readFile(file);
     const truncated = path.join(dir, 'truncated.parquet');
     await fs.writeFile(truncated, whole.subarray(0, Math.floor(whole.length / 2)));
-    await assert.rejects(new ParquetInput(truncated).scanAll(new Collect()), /truncated\.parquet: not a Parquet file, or truncated/);
+    await assert.rejects(new ParquetInput(truncated).scanAll(new CollectRows()), /truncated\.parquet: not a Parquet file, or truncated/);
     const tiny = path.join(dir, 'tiny.parquet');
     await fs.writeFile(tiny, 'PAR1');
-    await assert.rejects(new ParquetInput(tiny).scanAll(new Collect()), /not a Parquet file, or truncated/);
+    await assert.rejects(new ParquetInput(tiny).scanAll(new CollectRows()), /not a Parquet file, or truncated/);
     const csv = path.join(dir, 'fake.parquet');
     await fs.writeFile(csv, 'a,b\n1,2\n'.repeat(10));
-    await assert.rejects(new ParquetInput(csv).sample(new Collect(), { rows: 10, seed: 1, blocks: 2 }), /not a Parquet file/);
+    await assert.rejects(new ParquetInput(csv).sample(new CollectRows(), { rows: 10, seed: 1, blocks: 2 }), /not a Parquet file/);
   });
 });
