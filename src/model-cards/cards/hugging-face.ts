@@ -10,8 +10,8 @@ import type { CardProblem } from './mct-schema';
  * `datasets` ↔ model_parameters.data, `metrics` and `model-index` results ↔
  * quantitative_analysis.performance_metrics, the markdown body ↔ model_details.documentation.
  * Everything else in the front matter (language, library_name, tags, base_model...) and the
- * original model-index are kept under the card's `huggingface` key, so a card imported from
- * Hugging Face exports back to the same metadata.
+ * original model-index are kept under `model_details.huggingface` (the toolkit schema closes only
+ * its top level), so a card imported from Hugging Face exports back to the same metadata.
  */
 
 export class HuggingFaceCardError extends Error {
@@ -123,11 +123,11 @@ export function importHuggingFace(markdown: string, fallbackName: string): CardC
       name: modelIndex?.[0]?.name ?? heading ?? fallbackName,
       ...(body.trim() ? { documentation: body } : {}),
       ...(meta.license !== undefined ? { licenses: [{ identifier: meta.license }] } : {}),
+      ...(Object.keys(extension).length ? { huggingface: extension } : {}),
     },
   };
   if (meta.datasets?.length) card['model_parameters'] = { data: meta.datasets.map((name) => ({ name })) };
   if (performance.length) card['quantitative_analysis'] = { performance_metrics: performance };
-  if (Object.keys(extension).length) card['huggingface'] = extension;
   return card;
 }
 
@@ -140,10 +140,15 @@ function metricsFromModelIndex(index: ModelIndexEntry[]): PerformanceMetric[] {
 
 /** Card → README.md. */
 export function exportHuggingFace(card: CardContent): string {
-  const details = (card['model_details'] ?? {}) as { name?: string; overview?: string; documentation?: string; licenses?: { identifier?: string; custom_text?: string }[] };
+  const details = (card['model_details'] ?? {}) as {
+    name?: string;
+    documentation?: string;
+    licenses?: { identifier?: string; custom_text?: string }[];
+    huggingface?: HuggingFaceExtension;
+  };
   const data = ((card['model_parameters'] ?? {}) as { data?: { name?: string }[] }).data ?? [];
   const performance = ((card['quantitative_analysis'] ?? {}) as { performance_metrics?: PerformanceMetric[] }).performance_metrics ?? [];
-  const extension = (card['huggingface'] ?? {}) as HuggingFaceExtension;
+  const extension = details.huggingface ?? {};
 
   const meta: Record<string, unknown> = { ...(extension.card_data ?? {}) };
   const license = details.licenses?.[0];
