@@ -122,7 +122,7 @@ export class RegistryRepository {
 
   async insertVersion(v: Omit<VersionRow, 'id' | 'created_at' | 'stage_changed_at' | 'stage'>): Promise<VersionRow | null> {
     const rows = await this.tx.query<VersionRow>(
-      `INSERT INTO model_versions v (model_id, version, artifact_uri, artifact_digest, framework, training_run_id, registered_by)
+      `INSERT INTO model_versions AS v (model_id, version, artifact_uri, artifact_digest, framework, training_run_id, registered_by)
        VALUES ($1, $2, $3, $4, $5, $6, $7)
        ON CONFLICT (model_id, version) DO NOTHING
        RETURNING ${VERSION_COLUMNS}`,
