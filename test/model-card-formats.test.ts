@@ -91,7 +91,10 @@ describe('Hugging Face model cards', () => {
       { type: 'accuracy', value: '0.91', slice: 'Credit applications 2025' },
       { type: 'f1', value: '0.84', slice: 'Credit applications 2025' },
     ]);
-    assert.deepEqual(parse(splitFrontMatter(exportHuggingFace(card)).frontMatter!), { ...parse(splitFrontMatter(markdown).frontMatter!), metrics: ['accuracy', 'f1'] });
+    assert.deepEqual(parse(splitFrontMatter(exportHuggingFace(card)).frontMatter!), {
+      ...parse(splitFrontMatter(markdown).frontMatter!),
+      metrics: ['accuracy', 'f1'],
+    });
 
     (card['quantitative_analysis'] as { performance_metrics: { value: string }[] }).performance_metrics[1]!.value = '0.86';
     const rebuilt = parse(splitFrontMatter(exportHuggingFace(card)).frontMatter!) as { 'model-index': { results: { task: unknown; metrics: unknown[] }[] }[] };
@@ -127,7 +130,11 @@ describe('Hugging Face model cards', () => {
 describe('revision diff', () => {
   it('lists field-level changes as JSON pointers with before and after', () => {
     const a = { model_details: { name: 'm', owners: [{ name: 'x' }], 'a/b': 1 }, considerations: { users: [{ description: 'u' }] } };
-    const b = { model_details: { name: 'n', owners: [{ name: 'x' }, { name: 'y' }] }, considerations: { users: [{ description: 'u' }] }, schema_version: '0.0.2' };
+    const b = {
+      model_details: { name: 'n', owners: [{ name: 'x' }, { name: 'y' }] },
+      considerations: { users: [{ description: 'u' }] },
+      schema_version: '0.0.2',
+    };
     assert.deepEqual(diffContent(a, b), [
       { path: '/model_details/a~1b', op: 'removed', before: 1, after: null },
       { path: '/model_details/name', op: 'changed', before: 'm', after: 'n' },
@@ -149,9 +156,18 @@ describe('model policies', () => {
     const review = readFileSync(path.join(defaultPoliciesDir(), 'model-review.yaml'), 'utf8');
     const gates = readFileSync(path.join(defaultPoliciesDir(), 'promotion-gates.yaml'), 'utf8');
     assert.throws(() => parseModelPolicies(review.replace('high: 2', 'high: 0'), gates), /model-review\.yaml: approvers\.high: must be >= 1 \(rule minimum\)/);
-    assert.throws(() => parseModelPolicies(review, gates.replace('minDemographicParityRatio: 0.8\n', 'minDemographicParityRatio: 1.5\n')), /promotion-gates\.yaml: tiers\.minimal\.thresholds\.minDemographicParityRatio: must be <= 1/);
-    assert.throws(() => parseModelPolicies(review.replace('  limited: 1\n', ''), gates), /model-review\.yaml: approvers\.limited: must have required property 'limited'/);
-    assert.throws(() => parseModelPolicies(review, gates.replace('    productionAllowed: true\n', '    productionAllowed: true\n    typo: 1\n')), /promotion-gates\.yaml: tiers\.minimal\.typo: is not a known setting/);
+    assert.throws(
+      () => parseModelPolicies(review, gates.replace('minDemographicParityRatio: 0.8\n', 'minDemographicParityRatio: 1.5\n')),
+      /promotion-gates\.yaml: tiers\.minimal\.thresholds\.minDemographicParityRatio: must be <= 1/,
+    );
+    assert.throws(
+      () => parseModelPolicies(review.replace('  limited: 1\n', ''), gates),
+      /model-review\.yaml: approvers\.limited: must have required property 'limited'/,
+    );
+    assert.throws(
+      () => parseModelPolicies(review, gates.replace('    productionAllowed: true\n', '    productionAllowed: true\n    typo: 1\n')),
+      /promotion-gates\.yaml: tiers\.minimal\.typo: is not a known setting/,
+    );
   });
 });
 
@@ -179,13 +195,20 @@ describe('promotion gate', () => {
     const old = new Date(Date.now() - 100.5 * 86_400_000);
     const [stale] = productionGateFailures(policies.gates.high, { ...facts, latestReport: { id: 'r', metrics: fair, createdAt: old } });
     assert.match(stale!.message, /it is 100 days old, more than 90/);
-    const [banned] = productionGateFailures(policies.gates.unacceptable, { ...facts, tier: 'unacceptable', latestReport: { id: 'r', metrics: fair, createdAt: new Date() } });
+    const [banned] = productionGateFailures(policies.gates.unacceptable, {
+      ...facts,
+      tier: 'unacceptable',
+      latestReport: { id: 'r', metrics: fair, createdAt: new Date() },
+    });
     assert.equal(banned!.condition, 'production_allowed');
   });
 
   it('forbids stage moves outside the machine, naming the rule', () => {
     assert.equal(stageMoveProblem('staging', 'production'), null);
-    assert.equal(stageMoveProblem('development', 'production'), 'stage rule: development → production is not allowed (from development a version moves to staging or retired)');
+    assert.equal(
+      stageMoveProblem('development', 'production'),
+      'stage rule: development → production is not allowed (from development a version moves to staging or retired)',
+    );
     assert.equal(stageMoveProblem('retired', 'staging'), 'stage rule: retired → staging is not allowed (retired is final)');
   });
 });

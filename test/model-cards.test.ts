@@ -16,7 +16,8 @@ const PRODUCER = 'https://github.com/OpenLineage/OpenLineage/tree/1.20.0/integra
 const SCHEMA_URL = 'https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent';
 const DIGEST = `sha256:${'ab'.repeat(32)}`;
 
-const CARD_FIELDS = 'id status currentRevision contentSha256 approvals requiredApprovals content revisions { revision author source } reviews { action revision actor comment signature signatureValid } exceptions { name active waives }';
+const CARD_FIELDS =
+  'id status currentRevision contentSha256 approvals requiredApprovals content revisions { revision author source } reviews { action revision actor comment signature signatureValid } exceptions { name active waives }';
 const VERSION_FIELDS = 'id version stage cardStatus cardRevision trainingRunId datasets { nodeId role } stageHistory { from to changedBy reason exceptionId }';
 const REPORT_FIELDS = `id cardRevision source groups { group count selectionRate { value interval { low high } } truePositiveRate { value } falsePositiveRate { value } accuracy { value } belowMinimum }
   demographicParityDifference { value interval { low high } between } demographicParityRatio { value } fourFifthsRuleViolated
@@ -72,7 +73,8 @@ describe('model registry, cards, review, bias reports and the promotion gate', (
     assert.match(error.message, message);
     if (field !== undefined) assert.equal(error.extensions?.field, field);
   }
-  const card = async (versionId: string) => (await ok<{ modelCard: Card }>('compliance', `query($id: ID!) { modelCard(id: $id) { ${CARD_FIELDS} } }`, { id: versionId })).modelCard;
+  const card = async (versionId: string) =>
+    (await ok<{ modelCard: Card }>('compliance', `query($id: ID!) { modelCard(id: $id) { ${CARD_FIELDS} } }`, { id: versionId })).modelCard;
   const version = async (versionId: string) =>
     (await ok<{ modelVersion: Version }>('compliance', `query($id: ID!) { modelVersion(id: $id) { ${VERSION_FIELDS} } }`, { id: versionId })).modelVersion;
   const UPDATE = `mutation($id: ID!, $content: JSON!) { updateModelCard(input: { modelVersionId: $id, content: $content }) { ${CARD_FIELDS} } }`;
@@ -112,7 +114,14 @@ describe('model registry, cards, review, bias reports and the promotion gate', (
       'mutation { createModel(input: { name: "credit-scorer", domain: "credit", riskTier: HIGH, owner: "mowner@charter.local", description: "Scores consumer credit applications" }) { name owner riskTier } }',
     );
     assert.deepEqual(created.createModel, { name: 'credit-scorer', owner: ids['mowner'], riskTier: 'HIGH' });
-    await fails('ds', 'mutation { createModel(input: { name: "credit-scorer", domain: "credit", riskTier: HIGH }) { name } }', {}, 'CONFLICT', /already exists/, 'input.name');
+    await fails(
+      'ds',
+      'mutation { createModel(input: { name: "credit-scorer", domain: "credit", riskTier: HIGH }) { name } }',
+      {},
+      'CONFLICT',
+      /already exists/,
+      'input.name',
+    );
 
     const register = `mutation($input: RegisterModelVersionInput!) { registerModelVersion(input: $input) { ${VERSION_FIELDS} } }`;
     const input = (v: string) => ({
@@ -140,7 +149,14 @@ describe('model registry, cards, review, bias reports and the promotion gate', (
 
     await fails('ds', register, { input: { ...input('3.0.0'), artifactDigest: 'abc' } }, 'BAD_USER_INPUT', /artifactDigest/, 'input.artifactDigest');
     await fails('ds', register, { input: { ...input('3.0.0'), trainingRunId: randomUUID() } }, 'BAD_USER_INPUT', /lineage has no run/, 'input.trainingRunId');
-    await fails('ds', register, { input: { ...input('3.0.0'), datasets: [{ nodeId: 'dataset:x:nope', role: 'TRAINING' }] } }, 'BAD_USER_INPUT', /no dataset/, 'input.datasets.0.nodeId');
+    await fails(
+      'ds',
+      register,
+      { input: { ...input('3.0.0'), datasets: [{ nodeId: 'dataset:x:nope', role: 'TRAINING' }] } },
+      'BAD_USER_INPUT',
+      /no dataset/,
+      'input.datasets.0.nodeId',
+    );
     await fails('ds', register, { input: input('1.0.0') }, 'CONFLICT', /already has a version 1\.0\.0/);
     const rows = await db.query<{ n: string }>('SELECT count(*) AS n FROM model_versions');
     assert.equal(rows[0]!.n, '2', 'failed registrations left nothing behind');
@@ -153,10 +169,31 @@ describe('model registry, cards, review, bias reports and the promotion gate', (
   it('rejects a card that breaks the Model Card Toolkit schema with the exact pointer and rule, writing nothing', async () => {
     const broken = JSON.parse(read('cats_vs_dogs_v0_0_2.json')) as { model_details: { licenses: unknown[] } };
     broken.model_details.licenses = [{ identifier: 'MIT', custom_text: 'and more' }];
-    await fails('ds', UPDATE, { id: v1.id, content: broken }, 'BAD_USER_INPUT', /\/model_details\/licenses\/0 .*schema rule oneOf/, 'input.content/model_details/licenses/0');
+    await fails(
+      'ds',
+      UPDATE,
+      { id: v1.id, content: broken },
+      'BAD_USER_INPUT',
+      /\/model_details\/licenses\/0 .*schema rule oneOf/,
+      'input.content/model_details/licenses/0',
+    );
     await fails('ds', UPDATE, { id: v1.id, content: { schema_version: '0.0.2', extra: true } }, 'BAD_USER_INPUT', /rule additionalProperties/, 'input.content');
-    await fails('ds', IMPORT, { id: v1.id, format: 'HUGGING_FACE', document: read('sample_invalid_card_data.md') }, 'BAD_USER_INPUT', /must be a mapping .* \(rule type\)/, 'input.document');
-    await fails('ds', IMPORT, { id: v1.id, format: 'MODEL_CARD_TOOLKIT', document: '{"model_details": ' }, 'BAD_USER_INPUT', /not valid JSON/, 'input.document');
+    await fails(
+      'ds',
+      IMPORT,
+      { id: v1.id, format: 'HUGGING_FACE', document: read('sample_invalid_card_data.md') },
+      'BAD_USER_INPUT',
+      /must be a mapping .* \(rule type\)/,
+      'input.document',
+    );
+    await fails(
+      'ds',
+      IMPORT,
+      { id: v1.id, format: 'MODEL_CARD_TOOLKIT', document: '{"model_details": ' },
+      'BAD_USER_INPUT',
+      /not valid JSON/,
+      'input.document',
+    );
     const c = await card(v1.id);
     assert.equal(c.currentRevision, 1);
     assert.equal(c.revisions.length, 1);
@@ -173,7 +210,9 @@ describe('model registry, cards, review, bias reports and the promotion gate', (
     const again = (await ok<{ importModelCard: Card }>('ds', IMPORT, { id: v1.id, format: 'MODEL_CARD_TOOLKIT', document: exported })).importModelCard;
     assert.equal(again.currentRevision, 2);
     assert.equal(again.contentSha256, imported.contentSha256);
-    const first = JSON.parse((await ok<{ exportModelCard: string }>('compliance', EXPORT, { id: v1.id, format: 'MODEL_CARD_TOOLKIT', revision: 1 })).exportModelCard) as {
+    const first = JSON.parse(
+      (await ok<{ exportModelCard: string }>('compliance', EXPORT, { id: v1.id, format: 'MODEL_CARD_TOOLKIT', revision: 1 })).exportModelCard,
+    ) as {
       model_details: { name: string };
     };
     assert.equal(first.model_details.name, 'credit-scorer');
@@ -192,10 +231,22 @@ describe('model registry, cards, review, bias reports and the promotion gate', (
       { id: v1.id },
     );
     const byPath = new Map(res.modelCard.diff.map((c) => [c.path, c]));
-    assert.deepEqual(byPath.get('/model_details/name'), { path: '/model_details/name', op: 'changed', before: 'credit-scorer', after: 'Fine-tuned MobileNetV2 Model for Cats vs. Dogs'.replace('Cats', 'Cat') });
+    assert.deepEqual(byPath.get('/model_details/name'), {
+      path: '/model_details/name',
+      op: 'changed',
+      before: 'credit-scorer',
+      after: 'Fine-tuned MobileNetV2 Model for Cats vs. Dogs'.replace('Cats', 'Cat'),
+    });
     assert.equal(byPath.get('/considerations')?.op, 'added');
     assert.equal(byPath.get('/model_details/path')?.op, 'removed');
-    await fails('compliance', 'query($id: ID!) { modelCard(id: $id) { diff(from: 1, to: 9) { path } } }', { id: v1.id }, 'BAD_USER_INPUT', /no revision 9/, 'to');
+    await fails(
+      'compliance',
+      'query($id: ID!) { modelCard(id: $id) { diff(from: 1, to: 9) { path } } }',
+      { id: v1.id },
+      'BAD_USER_INPUT',
+      /no revision 9/,
+      'to',
+    );
   });
 
   it('enforces maker-checker, the domain of the risk officer, two approvers for high risk, and signs the exact revision', async () => {
@@ -219,7 +270,7 @@ describe('model registry, cards, review, bias reports and the promotion gate', (
     for (let i = 0; i < 50 && !message.includes('in domain'); i++) {
       const res = await gql('compliance', APPROVE, { id: v1.id, revision: 3 });
       assert.equal(res.errors?.[0]?.extensions?.code, 'FORBIDDEN');
-      message = res.errors![0]!.message;
+      message = res.errors[0].message;
       if (!message.includes('in domain')) await new Promise((r) => setTimeout(r, 100));
     }
     assert.equal(message, 'modelCard.approve is not granted in domain credit');
@@ -261,7 +312,13 @@ describe('model registry, cards, review, bias reports and the promotion gate', (
   it('blocks production without an approved card and a bias report within the thresholds, naming the condition', async () => {
     await fails('ds', PROMOTE, { id: v1.id, to: 'PRODUCTION' }, 'CONFLICT', /stage rule: development → production is not allowed/, 'input.to');
     assert.equal((await ok<{ promoteModelVersion: Version }>('ds', PROMOTE, { id: v1.id, to: 'STAGING' })).promoteModelVersion.stage, 'STAGING');
-    await fails('ds', PROMOTE, { id: v1.id, to: 'PRODUCTION' }, 'CONFLICT', /^promotion gate \(high risk\): bias_report: no bias report exists for this version$/);
+    await fails(
+      'ds',
+      PROMOTE,
+      { id: v1.id, to: 'PRODUCTION' },
+      'CONFLICT',
+      /^promotion gate \(high risk\): bias_report: no bias report exists for this version$/,
+    );
 
     // Group A: 100 records, B: 60 — see src/model-cards/bias/bias-metrics.spec.ts for the hand working of A.
     // B: TP 12, FP 6, TN 30, FN 12 → SR 18/60 = 0.3, TPR 12/24 = 0.5, FPR 6/36 = 1/6, accuracy 42/60 = 0.7.
@@ -311,11 +368,19 @@ describe('model registry, cards, review, bias reports and the promotion gate', (
         [10, false, true],
       ].flatMap(([n, predicted, actual]) => Array.from({ length: n as number }, () => ({ group, predicted, actual }))),
     );
-    const fair = (await ok<{ computeBiasReport: { withinThresholds: boolean; cardRevision: number; demographicParityRatio: { value: number } } }>('ds', BIAS, {
-      input: { modelVersionId: v1.id, protectedAttribute: 'sex', samples },
-    })).computeBiasReport;
+    const fair = (
+      await ok<{ computeBiasReport: { withinThresholds: boolean; cardRevision: number; demographicParityRatio: { value: number } } }>('ds', BIAS, {
+        input: { modelVersionId: v1.id, protectedAttribute: 'sex', samples },
+      })
+    ).computeBiasReport;
     assert.deepEqual([fair.withinThresholds, fair.cardRevision, fair.demographicParityRatio.value], [true, 4, 1]);
-    await fails('ds', PROMOTE, { id: v1.id, to: 'PRODUCTION' }, 'CONFLICT', /^promotion gate \(high risk\): card_approval: the model card's current revision 4 is draft, not approved \(0 of 2 approvals\)$/);
+    await fails(
+      'ds',
+      PROMOTE,
+      { id: v1.id, to: 'PRODUCTION' },
+      'CONFLICT',
+      /^promotion gate \(high risk\): card_approval: the model card's current revision 4 is draft, not approved \(0 of 2 approvals\)$/,
+    );
     const stillStaging = await version(v1.id);
     assert.equal(stillStaging.stage, 'STAGING');
     assert.equal(stillStaging.stageHistory.length, 2, 'refused promotions leave no history');
@@ -333,21 +398,40 @@ describe('model registry, cards, review, bias reports and the promotion gate', (
     await fails('ds', PROMOTE, { id: v2.id, to: 'PRODUCTION' }, 'CONFLICT', /card_approval: .* \| bias_report: no bias report/);
     const GRANT = 'mutation($input: GrantPromotionExceptionInput!) { grantPromotionException(input: $input) { id name active waives } }';
     const grant = (waives: string[], days = 7) => ({
-      input: { modelVersionId: v2.id, name: 'EXC-2026-014 regulator deadline', reason: 'Regulator asked for the fix now', waives, expiresAt: new Date(Date.now() + days * 86_400_000).toISOString() },
+      input: {
+        modelVersionId: v2.id,
+        name: 'EXC-2026-014 regulator deadline',
+        reason: 'Regulator asked for the fix now',
+        waives,
+        expiresAt: new Date(Date.now() + days * 86_400_000).toISOString(),
+      },
     });
     await fails('mowner', GRANT, grant(['CARD_APPROVAL']), 'FORBIDDEN', /model\.except is not granted/);
     await fails('risk', GRANT, grant(['CARD_APPROVAL'], 400), 'BAD_USER_INPUT', /at most 90 days/, 'input.expiresAt');
     const partial = (await ok<{ grantPromotionException: { id: string } }>('risk', GRANT, grant(['CARD_APPROVAL']))).grantPromotionException;
-    await fails('ds', PROMOTE, { id: v2.id, to: 'PRODUCTION', exceptionId: partial.id }, 'CONFLICT', /^promotion gate \(high risk\): bias_report: no bias report exists for this version$/);
-    const full = (await ok<{ grantPromotionException: { id: string; active: boolean; waives: string[] } }>('risk', GRANT, grant(['CARD_APPROVAL', 'BIAS_REPORT'])))
-      .grantPromotionException;
+    await fails(
+      'ds',
+      PROMOTE,
+      { id: v2.id, to: 'PRODUCTION', exceptionId: partial.id },
+      'CONFLICT',
+      /^promotion gate \(high risk\): bias_report: no bias report exists for this version$/,
+    );
+    const full = (
+      await ok<{ grantPromotionException: { id: string; active: boolean; waives: string[] } }>('risk', GRANT, grant(['CARD_APPROVAL', 'BIAS_REPORT']))
+    ).grantPromotionException;
     assert.deepEqual([full.active, full.waives], [true, ['CARD_APPROVAL', 'BIAS_REPORT']]);
     const promoted = (await ok<{ promoteModelVersion: Version }>('ds', PROMOTE, { id: v2.id, to: 'PRODUCTION', exceptionId: full.id })).promoteModelVersion;
     assert.equal(promoted.stage, 'PRODUCTION');
     assert.equal(promoted.stageHistory.at(-1)!.exceptionId, full.id);
 
     assert.equal((await card(v2.id)).exceptions.length, 2);
-    await ok('ds', BIAS, { input: { modelVersionId: v2.id, protectedAttribute: 'age_band', groupResults: [{ group: 'x', truePositives: 1, falsePositives: 1, trueNegatives: 1, falseNegatives: 1 }] } });
+    await ok('ds', BIAS, {
+      input: {
+        modelVersionId: v2.id,
+        protectedAttribute: 'age_band',
+        groupResults: [{ group: 'x', truePositives: 1, falsePositives: 1, trueNegatives: 1, falseNegatives: 1 }],
+      },
+    });
     const reports = await ok<{ biasReports: { nodes: { exceptions: { name: string }[]; violations: string[] }[] } }>(
       'compliance',
       `query($id: ID!) { biasReports(modelVersionId: $id) { nodes { exceptions { name } violations } } }`,
@@ -385,7 +469,17 @@ describe('model registry, cards, review, bias reports and the promotion gate', (
   it('writes a governance audit event for every transition', async () => {
     const rows = await db.query<{ action: string }>("SELECT action FROM governance_audit_events WHERE action LIKE 'model%' ORDER BY seq");
     const actions = new Set(rows.map((r) => r.action));
-    for (const a of ['model.create', 'model.version.register', 'modelCard.import', 'modelCard.update', 'modelCard.submit', 'modelCard.approve', 'modelBias.compute', 'model.version.promote', 'model.exception.grant']) {
+    for (const a of [
+      'model.create',
+      'model.version.register',
+      'modelCard.import',
+      'modelCard.update',
+      'modelCard.submit',
+      'modelCard.approve',
+      'modelBias.compute',
+      'model.version.promote',
+      'model.exception.grant',
+    ]) {
       assert.ok(actions.has(a), `${a} audited`);
     }
     const promote = await db.query<{ details: { from: string; to: string; exception?: { id: string } } }>(

@@ -67,7 +67,9 @@ export class ModelCardResolver {
     return this.signer.publicKey();
   }
 
-  @Mutation(() => ModelCardType, { description: 'Replaces the card content with a new revision (validated against the Model Card Toolkit schema); back to draft; audited' })
+  @Mutation(() => ModelCardType, {
+    description: 'Replaces the card content with a new revision (validated against the Model Card Toolkit schema); back to draft; audited',
+  })
   @Requires('modelCard.edit')
   async updateModelCard(@CurrentPrincipal() principal: Principal, @Args('input') input: UpdateModelCardInput): Promise<ModelCardType> {
     return this.card(await this.cards.update(principal, input.modelVersionId, input.content));
@@ -97,7 +99,9 @@ export class ModelCardResolver {
     return this.card(await this.review.requestChanges(principal, input.modelVersionId, input.comment));
   }
 
-  @Mutation(() => BiasReportType, { description: 'Computes and stores a bias report from per-group results or per-record samples, attached to the current card revision; audited' })
+  @Mutation(() => BiasReportType, {
+    description: 'Computes and stores a bias report from per-group results or per-record samples, attached to the current card revision; audited',
+  })
   @Requires('modelBias.compute')
   async computeBiasReport(@CurrentPrincipal() principal: Principal, @Args('input') input: ComputeBiasReportInput): Promise<BiasReportType> {
     if ((input.groupResults ? 1 : 0) + (input.samples ? 1 : 0) !== 1) throw AppError.badInput('input', 'give exactly one of groupResults and samples');

@@ -88,12 +88,7 @@ export function toReview(r: ReviewRow, signatureValid: boolean | null): CardRevi
   };
 }
 
-export function toCard(
-  view: CardView,
-  revisions: Omit<RevisionRow, 'content'>[],
-  reviews: CardReviewType[],
-  exceptions: ExceptionRow[],
-): ModelCardType {
+export function toCard(view: CardView, revisions: Omit<RevisionRow, 'content'>[], reviews: CardReviewType[], exceptions: ExceptionRow[]): ModelCardType {
   return {
     id: view.card.id,
     modelVersionId: view.version.id,

@@ -95,7 +95,7 @@ function parseDocument<T>(text: string, file: string, validate: ValidateFunction
   if (params.missingProperty) parts.push(params.missingProperty);
   if (params.additionalProperty) parts.push(params.additionalProperty);
   const where = parts.length ? parts.join('.') : '(top level)';
-  const message = params.additionalProperty ? 'is not a known setting' : e.message ?? 'is invalid';
+  const message = params.additionalProperty ? 'is not a known setting' : (e.message ?? 'is invalid');
   throw new Error(`${file}: ${where}: ${message} (rule ${e.keyword})`);
 }
 

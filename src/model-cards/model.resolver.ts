@@ -4,11 +4,18 @@ import type { Principal } from '../auth/principal';
 import { Requires } from '../authz/requires.decorator';
 import { validatePageSize } from '../common/graphql/pagination';
 import { PromotionExceptionType } from './dto/model-card.type';
-import { CreateModelInput, GrantPromotionExceptionInput, ModelArgs, ModelsArgs, ModelVersionArgs, PromoteModelVersionInput, RegisterModelVersionInput } from './dto/model.inputs';
+import {
+  CreateModelInput,
+  GrantPromotionExceptionInput,
+  ModelArgs,
+  ModelsArgs,
+  ModelVersionArgs,
+  PromoteModelVersionInput,
+  RegisterModelVersionInput,
+} from './dto/model.inputs';
 import { ModelConnection, ModelType, ModelVersionType } from './dto/model.type';
 import { toException, toModel, toVersion } from './model-cards.mapper';
 import { PromotionService } from './promotion/promotion.service';
-import type { Waivable } from './promotion/promotion-gate';
 import type { VersionRow, ModelRow } from './registry/registry.repository';
 import { RegistryService } from './registry/registry.service';
 
@@ -19,7 +26,9 @@ export class ModelResolver {
     private readonly promotion: PromotionService,
   ) {}
 
-  @Query(() => ModelConnection, { description: 'Models the caller may read, by name, filtered by domain, risk tier, owner, version stage and card review status' })
+  @Query(() => ModelConnection, {
+    description: 'Models the caller may read, by name, filtered by domain, risk tier, owner, version stage and card review status',
+  })
   @Requires('model.read')
   async models(@CurrentPrincipal() principal: Principal, @Args() args: ModelsArgs): Promise<ModelConnection> {
     const page = await this.registry.list(principal, { ...args, first: validatePageSize(args.first) });
@@ -47,7 +56,9 @@ export class ModelResolver {
     return toModel(await this.registry.createModel(principal, input), []);
   }
 
-  @Mutation(() => ModelVersionType, { description: 'Registers a version in development, linked to its training run and datasets, with a first draft card; audited' })
+  @Mutation(() => ModelVersionType, {
+    description: 'Registers a version in development, linked to its training run and datasets, with a first draft card; audited',
+  })
   @Requires('model.register')
   async registerModelVersion(@CurrentPrincipal() principal: Principal, @Args('input') input: RegisterModelVersionInput): Promise<ModelVersionType> {
     const { version, model } = await this.registry.registerVersion(principal, input);
@@ -67,7 +78,7 @@ export class ModelResolver {
   @Mutation(() => PromotionExceptionType, { description: 'A named, expiring exception that waives gate conditions for one version; audited' })
   @Requires('model.except')
   async grantPromotionException(@CurrentPrincipal() principal: Principal, @Args('input') input: GrantPromotionExceptionInput): Promise<PromotionExceptionType> {
-    return toException(await this.promotion.grantException(principal, { ...input, waives: input.waives as unknown as Waivable[] }));
+    return toException(await this.promotion.grantException(principal, input));
   }
 
   private async versionView(version: VersionRow, model: ModelRow): Promise<ModelVersionType> {

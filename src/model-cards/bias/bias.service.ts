@@ -9,7 +9,7 @@ import type { ModelPolicies, RiskTier } from '../model-policies';
 import { biasViolations } from '../promotion/promotion-gate';
 import { actorOf } from '../registry/registry.service';
 import { computeBiasMetrics, countsFromSamples, type BiasSample, type ConfusionCounts } from './bias-metrics';
-import { BiasReportRepository, type BiasReportRow, type BiasSource } from './bias-report.repository';
+import { BiasReportRepository, type BiasReportRow } from './bias-report.repository';
 
 export const MAX_GROUPS = 1000;
 export const MAX_INLINE_SAMPLES = 100_000;
@@ -45,7 +45,8 @@ export class BiasService {
     const view = await this.cards.view(principal, versionId, 'modelBias.compute');
     const counts = input.source === 'group_results' ? countsFromResults(input.groupResults) : countsFromSamples(input.samples, input.positiveLabel);
     if (counts.size > MAX_GROUPS) throw AppError.badInput('input', `at most ${MAX_GROUPS} groups`);
-    if (counts.size === 0) throw AppError.badInput(input.source === 'group_results' ? 'input.groupResults' : 'input.samples', 'no groups: give at least one record');
+    if (counts.size === 0)
+      throw AppError.badInput(input.source === 'group_results' ? 'input.groupResults' : 'input.samples', 'no groups: give at least one record');
     const gate = this.policies.gates[view.model.risk_tier];
     const report = computeBiasMetrics(counts, { minGroupSize: gate.minGroupSize });
     const row = await this.repository.insert({
@@ -77,7 +78,12 @@ export class BiasService {
     return { row, tier: view.model.risk_tier };
   }
 
-  async list(principal: Principal, versionId: string, first: number, after?: string | null): Promise<{ rows: BiasReportRow[]; tier: RiskTier; hasNextPage: boolean; endCursor: string | null }> {
+  async list(
+    principal: Principal,
+    versionId: string,
+    first: number,
+    after?: string | null,
+  ): Promise<{ rows: BiasReportRow[]; tier: RiskTier; hasNextPage: boolean; endCursor: string | null }> {
     const view = await this.cards.view(principal, versionId);
     let key: { createdAt: string; id: string } | null = null;
     if (after) {
@@ -112,7 +118,12 @@ function countsFromResults(results: GroupResult[]): Map<string, ConfusionCounts>
     const field = `input.groupResults.${i}`;
     if (!r.group.trim()) throw AppError.badInput(`${field}.group`, 'group must not be empty');
     if (counts.has(r.group)) throw AppError.badInput(`${field}.group`, `group ${r.group} appears twice`);
-    for (const [k, v] of Object.entries({ truePositives: r.truePositives, falsePositives: r.falsePositives, trueNegatives: r.trueNegatives, falseNegatives: r.falseNegatives })) {
+    for (const [k, v] of Object.entries({
+      truePositives: r.truePositives,
+      falsePositives: r.falsePositives,
+      trueNegatives: r.trueNegatives,
+      falseNegatives: r.falseNegatives,
+    })) {
       if (!Number.isInteger(v) || v < 0) throw AppError.badInput(`${field}.${k}`, `${k} must be a non-negative integer`);
     }
     if (r.truePositives + r.falsePositives + r.trueNegatives + r.falseNegatives === 0) throw AppError.badInput(field, `group ${r.group} has no records`);

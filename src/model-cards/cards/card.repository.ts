@@ -74,7 +74,10 @@ export class CardRepository {
   }
 
   async findRevision(cardId: string, revision: number): Promise<RevisionRow | null> {
-    const rows = await this.tx.query<RevisionRow>(`SELECT ${REVISION_COLUMNS} FROM model_card_revisions WHERE card_id = $1 AND revision = $2`, [cardId, revision]);
+    const rows = await this.tx.query<RevisionRow>(`SELECT ${REVISION_COLUMNS} FROM model_card_revisions WHERE card_id = $1 AND revision = $2`, [
+      cardId,
+      revision,
+    ]);
     return rows[0] ?? null;
   }
 
@@ -104,10 +107,10 @@ export class CardRepository {
   }
 
   approvals(cardId: string, revision: number): Promise<ReviewRow[]> {
-    return this.tx.query<ReviewRow>(`SELECT ${REVIEW_COLUMNS} FROM model_card_reviews WHERE card_id = $1 AND revision = $2 AND action = 'approve' ORDER BY id`, [
-      cardId,
-      revision,
-    ]);
+    return this.tx.query<ReviewRow>(
+      `SELECT ${REVIEW_COLUMNS} FROM model_card_reviews WHERE card_id = $1 AND revision = $2 AND action = 'approve' ORDER BY id`,
+      [cardId, revision],
+    );
   }
 
   /** Creates the key once (first caller wins across replicas) and returns the stored one. */

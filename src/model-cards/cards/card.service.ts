@@ -78,17 +78,29 @@ export class CardService {
     if (JSON.stringify(content ?? null).length > MAX_CARD_BYTES) throw AppError.badInput(field, `a card must be at most ${MAX_CARD_BYTES} bytes`);
     const problem = this.schema.validate(content);
     if (problem) {
-      throw new AppError(ErrorCode.BAD_USER_INPUT, `model card ${problem.pointer || '/'} ${problem.message} (schema rule ${problem.rule})`, `${field}${problem.pointer}`, {
-        pointer: problem.pointer,
-        rule: problem.rule,
-      });
+      throw new AppError(
+        ErrorCode.BAD_USER_INPUT,
+        `model card ${problem.pointer || '/'} ${problem.message} (schema rule ${problem.rule})`,
+        `${field}${problem.pointer}`,
+        {
+          pointer: problem.pointer,
+          rule: problem.rule,
+        },
+      );
     }
     const view = await this.view(principal, versionId, 'modelCard.edit', true);
     const card = content as CardContent;
     const sha256 = contentSha256(card);
     if (sha256 === view.current.content_sha256) return view;
     const revision = view.card.current_revision + 1;
-    const current = await this.repository.insertRevision({ card_id: view.card.id, revision, content: card, content_sha256: sha256, author: principal.id, source });
+    const current = await this.repository.insertRevision({
+      card_id: view.card.id,
+      revision,
+      content: card,
+      content_sha256: sha256,
+      author: principal.id,
+      source,
+    });
     const updated = await this.repository.updateCard(view.card.id, { status: 'draft', currentRevision: revision });
     await this.audit.record({
       action: source === 'edit' ? 'modelCard.update' : 'modelCard.import',
@@ -124,7 +136,11 @@ export class CardService {
       } catch (error) {
         if (!(error instanceof HuggingFaceCardError)) throw error;
         const p = error.problem;
-        throw new AppError(ErrorCode.BAD_USER_INPUT, `Hugging Face card front matter ${p.pointer || '/'}: ${p.message} (rule ${p.rule})`, `input.document${p.pointer}`);
+        throw new AppError(
+          ErrorCode.BAD_USER_INPUT,
+          `Hugging Face card front matter ${p.pointer || '/'}: ${p.message} (rule ${p.rule})`,
+          `input.document${p.pointer}`,
+        );
       }
     }
     return this.update(principal, versionId, content, format === 'mct' ? 'import_mct' : 'import_hugging_face', 'input.document');

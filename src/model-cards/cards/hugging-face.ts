@@ -103,7 +103,11 @@ export function importHuggingFace(markdown: string, fallbackName: string): CardC
   if (!validateFrontMatter(data)) {
     const e = validateFrontMatter.errors![0]!;
     const missing = (e.params as { missingProperty?: string }).missingProperty;
-    throw new HuggingFaceCardError({ pointer: `${e.instancePath}${missing ? `/${missing}` : ''}`, rule: e.keyword, message: `front matter ${e.message ?? 'is invalid'}` });
+    throw new HuggingFaceCardError({
+      pointer: `${e.instancePath}${missing ? `/${missing}` : ''}`,
+      rule: e.keyword,
+      message: `front matter ${e.message ?? 'is invalid'}`,
+    });
   }
   const meta = data as Record<string, unknown> & { license?: string; datasets?: string[]; metrics?: string[]; 'model-index'?: ModelIndexEntry[] };
   const modelIndex = meta['model-index'];
@@ -133,9 +137,7 @@ export function importHuggingFace(markdown: string, fallbackName: string): CardC
 
 /** Flattens model-index results: one performance metric per result metric, sliced by dataset. */
 function metricsFromModelIndex(index: ModelIndexEntry[]): PerformanceMetric[] {
-  return index.flatMap((entry) =>
-    entry.results.flatMap((r) => r.metrics.map((m) => ({ type: m.type, value: String(m.value), slice: r.dataset.name }))),
-  );
+  return index.flatMap((entry) => entry.results.flatMap((r) => r.metrics.map((m) => ({ type: m.type, value: String(m.value), slice: r.dataset.name }))));
 }
 
 /** Card → README.md. */
@@ -220,7 +222,8 @@ function renderBody(card: CardContent): string {
   section('Trade-offs', considerations.tradeoffs);
   if (considerations.ethical_considerations?.length) {
     lines.push('## Ethical considerations', '');
-    for (const r of considerations.ethical_considerations) lines.push(`- ${r.name ?? ''}${r.mitigation_strategy ? ` Mitigation: ${r.mitigation_strategy}` : ''}`);
+    for (const r of considerations.ethical_considerations)
+      lines.push(`- ${r.name ?? ''}${r.mitigation_strategy ? ` Mitigation: ${r.mitigation_strategy}` : ''}`);
     lines.push('');
   }
   return lines.join('\n');

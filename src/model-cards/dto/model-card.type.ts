@@ -91,7 +91,10 @@ export class CardReviewType {
   @Field(() => String, { nullable: true })
   comment!: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Approvals: Ed25519 signature (base64) over the canonical JSON of {cardId, revision, contentSha256, approver, signedAt}' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Approvals: Ed25519 signature (base64) over the canonical JSON of {cardId, revision, contentSha256, approver, signedAt}',
+  })
   signature!: string | null;
 
   @Field(() => String, { nullable: true })

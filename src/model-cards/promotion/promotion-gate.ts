@@ -46,7 +46,10 @@ export interface GateFacts {
 export function productionGateFailures(gate: PromotionGate, facts: GateFacts): GateFailure[] {
   const failures: GateFailure[] = [];
   if (!gate.productionAllowed) {
-    failures.push({ condition: 'production_allowed', message: `risk tier ${facts.tier} may never reach production (policies/promotion-gates.yaml tiers.${facts.tier}.productionAllowed)` });
+    failures.push({
+      condition: 'production_allowed',
+      message: `risk tier ${facts.tier} may never reach production (policies/promotion-gates.yaml tiers.${facts.tier}.productionAllowed)`,
+    });
   }
   if (gate.cardApprovalRequired && facts.cardStatus !== 'approved') {
     failures.push({
@@ -61,7 +64,8 @@ export function productionGateFailures(gate: PromotionGate, facts: GateFacts): G
       const ageDays = (facts.now.getTime() - report.createdAt.getTime()) / 86_400_000;
       const problems = biasViolations(report.metrics, gate);
       if (ageDays > gate.maxReportAgeDays) problems.unshift(`it is ${Math.floor(ageDays)} days old, more than ${gate.maxReportAgeDays}`);
-      if (problems.length) failures.push({ condition: 'bias_report', message: `bias report ${report.id} is not within the ${facts.tier} thresholds: ${problems.join('; ')}` });
+      if (problems.length)
+        failures.push({ condition: 'bias_report', message: `bias report ${report.id} is not within the ${facts.tier} thresholds: ${problems.join('; ')}` });
     }
   }
   return failures;

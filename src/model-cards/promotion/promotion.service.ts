@@ -42,7 +42,8 @@ export class PromotionService {
       requireUuid('input.exceptionId', input.exceptionId);
       exception = (await this.exceptions.forVersion(version.id)).find((e) => e.id === input.exceptionId) ?? null;
       if (!exception) throw AppError.badInput('input.exceptionId', `version ${version.version} has no exception ${input.exceptionId}`);
-      if (new Date(exception.expires_at) <= new Date()) throw AppError.badInput('input.exceptionId', `exception ${exception.name} expired at ${new Date(exception.expires_at).toISOString()}`);
+      if (new Date(exception.expires_at) <= new Date())
+        throw AppError.badInput('input.exceptionId', `exception ${exception.name} expired at ${new Date(exception.expires_at).toISOString()}`);
     }
     let waived: string[] = [];
     if (input.to === 'production') {
@@ -59,7 +60,11 @@ export class PromotionService {
       const waives = new Set<string>(exception?.waives ?? []);
       const blocking = failures.filter((f) => !waives.has(f.condition));
       if (blocking.length) {
-        throw new AppError(ErrorCode.CONFLICT, `promotion gate (${model.risk_tier} risk): ${blocking.map((f) => `${f.condition}: ${f.message}`).join(' | ')}`, 'input.to');
+        throw new AppError(
+          ErrorCode.CONFLICT,
+          `promotion gate (${model.risk_tier} risk): ${blocking.map((f) => `${f.condition}: ${f.message}`).join(' | ')}`,
+          'input.to',
+        );
       }
       waived = failures.map((f) => f.condition);
     }
@@ -90,11 +95,13 @@ export class PromotionService {
     const { version, model } = await this.registry.version(principal, input.modelVersionId, 'model.except', true);
     if (!input.name.trim() || input.name.length > 200) throw AppError.badInput('input.name', 'name must be 1..200 characters');
     if (!input.reason.trim() || input.reason.length > 5000) throw AppError.badInput('input.reason', 'reason must be 1..5000 characters');
-    if (!input.waives.length || input.waives.some((w) => !WAIVABLE.includes(w))) throw AppError.badInput('input.waives', `waives must name ${WAIVABLE.join(' and/or ')}`);
+    if (!input.waives.length || input.waives.some((w) => !WAIVABLE.includes(w)))
+      throw AppError.badInput('input.waives', `waives must name ${WAIVABLE.join(' and/or ')}`);
     const expiresAt = requireValidDate('input.expiresAt', input.expiresAt);
     const now = Date.now();
     if (expiresAt.getTime() <= now) throw AppError.badInput('input.expiresAt', 'expiresAt must be in the future');
-    if (expiresAt.getTime() > now + MAX_EXCEPTION_DAYS * 86_400_000) throw AppError.badInput('input.expiresAt', `an exception lasts at most ${MAX_EXCEPTION_DAYS} days`);
+    if (expiresAt.getTime() > now + MAX_EXCEPTION_DAYS * 86_400_000)
+      throw AppError.badInput('input.expiresAt', `an exception lasts at most ${MAX_EXCEPTION_DAYS} days`);
     if (principal.id === model.owner) throw new AppError(ErrorCode.FORBIDDEN, `maker-checker: the owner of model ${model.name} cannot grant it an exception`);
     const row = await this.exceptions.insert({
       model_version_id: version.id,

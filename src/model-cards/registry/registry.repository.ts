@@ -146,9 +146,10 @@ export class RegistryRepository {
 
   /** Versions of several models at once, newest first within each model. */
   versionsOf(modelIds: string[]): Promise<VersionRow[]> {
-    return this.tx.query<VersionRow>(`SELECT ${VERSION_COLUMNS} FROM model_versions v WHERE v.model_id = ANY($1) ORDER BY v.model_id, v.created_at DESC, v.id`, [
-      modelIds,
-    ]);
+    return this.tx.query<VersionRow>(
+      `SELECT ${VERSION_COLUMNS} FROM model_versions v WHERE v.model_id = ANY($1) ORDER BY v.model_id, v.created_at DESC, v.id`,
+      [modelIds],
+    );
   }
 
   async runExists(runId: string): Promise<boolean> {

@@ -150,7 +150,8 @@ export class RegistryService {
     if (!/^[a-z][a-z0-9+.-]*:\S+$/i.test(input.artifactUri) || input.artifactUri.length > 2048) {
       throw AppError.badInput('input.artifactUri', 'artifactUri must be an absolute URI (s3://, gs://, https://, models:/...)');
     }
-    if (!DIGEST.test(input.artifactDigest)) throw AppError.badInput('input.artifactDigest', 'artifactDigest must be sha256:<64 hex>, sha512:<128 hex> or md5:<32 hex>');
+    if (!DIGEST.test(input.artifactDigest))
+      throw AppError.badInput('input.artifactDigest', 'artifactDigest must be sha256:<64 hex>, sha512:<128 hex> or md5:<32 hex>');
     if (input.trainingRunId) {
       requireUuid('input.trainingRunId', input.trainingRunId);
       if (!(await this.registry.runExists(input.trainingRunId))) throw AppError.badInput('input.trainingRunId', `lineage has no run ${input.trainingRunId}`);
@@ -175,23 +176,50 @@ export class RegistryService {
     });
     if (!version) throw new AppError(ErrorCode.CONFLICT, `model ${model.name} already has a version ${input.version}`, 'input.version');
     await this.registry.insertVersionDatasets(version.id, links);
-    await this.registry.insertStageChange({ model_version_id: version.id, from_stage: null, to_stage: 'development', changed_by: principal.id, reason: 'registered', exception_id: null });
+    await this.registry.insertStageChange({
+      model_version_id: version.id,
+      from_stage: null,
+      to_stage: 'development',
+      changed_by: principal.id,
+      reason: 'registered',
+      exception_id: null,
+    });
     const card = await this.cards.insertCard(version.id);
     const content = initialCard(model, version, input.datasets);
-    await this.cards.insertRevision({ card_id: card.id, revision: 1, content, content_sha256: contentSha256(content), author: principal.id, source: 'registry' });
+    await this.cards.insertRevision({
+      card_id: card.id,
+      revision: 1,
+      content,
+      content_sha256: contentSha256(content),
+      author: principal.id,
+      source: 'registry',
+    });
     await this.audit.record({
       action: 'model.version.register',
       decision: 'allow',
       ...actorOf(principal),
       target: `model:${model.name}@${version.version}`,
-      details: { modelVersionId: version.id, domain: model.domain, artifactDigest: version.artifact_digest, trainingRunId: version.training_run_id, datasets: input.datasets },
+      details: {
+        modelVersionId: version.id,
+        domain: model.domain,
+        artifactDigest: version.artifact_digest,
+        trainingRunId: version.training_run_id,
+        datasets: input.datasets,
+      },
     });
     return { version, model };
   }
 
   async moveStage(principal: Principal, version: VersionRow, to: Stage, reason: string | null, exceptionId: string | null): Promise<VersionRow> {
     const moved = await this.registry.setStage(version.id, to);
-    await this.registry.insertStageChange({ model_version_id: version.id, from_stage: version.stage, to_stage: to, changed_by: principal.id, reason, exception_id: exceptionId });
+    await this.registry.insertStageChange({
+      model_version_id: version.id,
+      from_stage: version.stage,
+      to_stage: to,
+      changed_by: principal.id,
+      reason,
+      exception_id: exceptionId,
+    });
     return moved;
   }
 }

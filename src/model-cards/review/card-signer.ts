@@ -58,5 +58,8 @@ export class CardSigner {
 
 /** The signed bytes: RFC 8785 canonical JSON, so anyone can rebuild them from the API's answers. */
 function message(a: SignedApproval): Buffer {
-  return Buffer.from(canonicalize({ cardId: a.cardId, revision: a.revision, contentSha256: a.contentSha256, approver: a.approver, signedAt: a.signedAt }) ?? '', 'utf8');
+  return Buffer.from(
+    canonicalize({ cardId: a.cardId, revision: a.revision, contentSha256: a.contentSha256, approver: a.approver, signedAt: a.signedAt }) ?? '',
+    'utf8',
+  );
 }

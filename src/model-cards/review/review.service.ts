@@ -43,9 +43,14 @@ export class ReviewService {
     const view = await this.cards.view(principal, versionId, 'modelCard.approve', true);
     requireStatus(view, ['in_review'], 'approved');
     if (revision !== view.card.current_revision) {
-      throw new AppError(ErrorCode.CONFLICT, `review rule: revision ${revision} is not the current revision (${view.card.current_revision}); read it and approve that`, 'input.revision');
+      throw new AppError(
+        ErrorCode.CONFLICT,
+        `review rule: revision ${revision} is not the current revision (${view.card.current_revision}); read it and approve that`,
+        'input.revision',
+      );
     }
-    if (principal.id === view.model.owner) throw new AppError(ErrorCode.FORBIDDEN, `maker-checker: the owner of model ${view.model.name} cannot approve its card`);
+    if (principal.id === view.model.owner)
+      throw new AppError(ErrorCode.FORBIDDEN, `maker-checker: the owner of model ${view.model.name} cannot approve its card`);
     if ((await this.repository.authors(view.card.id)).includes(principal.id)) {
       throw new AppError(ErrorCode.FORBIDDEN, 'maker-checker: an author of a revision of this card cannot approve it');
     }
@@ -69,7 +74,13 @@ export class ReviewService {
     const done = approvals.length >= view.requiredApprovals;
     const details = { approvals: approvals.length, requiredApprovals: view.requiredApprovals, contentSha256: approval.contentSha256, signature, keyId };
     if (!done) {
-      await this.audit.record({ action: 'modelCard.approve', decision: 'allow', ...actorOf(principal), target: target(view), details: { ...base(view), ...details, statusAfter: 'in_review' } });
+      await this.audit.record({
+        action: 'modelCard.approve',
+        decision: 'allow',
+        ...actorOf(principal),
+        target: target(view),
+        details: { ...base(view), ...details, statusAfter: 'in_review' },
+      });
       return { ...view, approvals };
     }
     return { ...(await this.transition(principal, view, 'approved', 'modelCard.approve', details)), approvals };
@@ -99,7 +110,13 @@ export class ReviewService {
 
   private async transition(principal: Principal, view: CardView, to: CardStatus, action: string, details: Record<string, unknown>): Promise<CardView> {
     const card = await this.repository.updateCard(view.card.id, { status: to });
-    await this.audit.record({ action, decision: 'allow', ...actorOf(principal), target: target(view), details: { ...base(view), statusBefore: view.card.status, statusAfter: to, ...details } });
+    await this.audit.record({
+      action,
+      decision: 'allow',
+      ...actorOf(principal),
+      target: target(view),
+      details: { ...base(view), statusBefore: view.card.status, statusAfter: to, ...details },
+    });
     return { ...view, card };
   }
 }
