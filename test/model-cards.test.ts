@@ -466,6 +466,17 @@ describe('model registry, cards, review, bias reports and the promotion gate', (
     await fails('compliance', '{ model(name: "nope") { name } }', {}, 'NOT_FOUND', /model nope not found/);
   });
 
+  it('shows the model versions trained on a dataset in its lineage impact', async () => {
+    const impact = await ok<{ impact: { models: { id: string; type: string; namespace: string; name: string; tags: string[]; distance: number }[] } }>(
+      'compliance',
+      '{ impact(nodeId: "dataset:postgres://crm:applications") { models { id type namespace name tags distance } } }',
+    );
+    assert.deepEqual(impact.impact.models, [
+      { id: 'modelVersion:credit-scorer:1.0.0', type: 'MODEL_VERSION', namespace: 'credit-scorer', name: '1.0.0', tags: ['stage:production'], distance: 1 },
+      { id: 'modelVersion:credit-scorer:2.0.0', type: 'MODEL_VERSION', namespace: 'credit-scorer', name: '2.0.0', tags: ['stage:production'], distance: 1 },
+    ]);
+  });
+
   it('writes a governance audit event for every transition', async () => {
     const rows = await db.query<{ action: string }>("SELECT action FROM governance_audit_events WHERE action LIKE 'model%' ORDER BY seq");
     const actions = new Set(rows.map((r) => r.action));
