@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { computeBiasMetrics, countsFromSamples, normalQuantile, wilson, type BiasSample, type ConfusionCounts } from './bias-metrics';
+import { computeBiasMetrics, countsFromSampleStream, countsFromSamples, normalQuantile, wilson, type BiasSample, type ConfusionCounts } from './bias-metrics';
 
 /*
  * The fixture, worked by hand (minimum group size 30):
@@ -119,6 +119,13 @@ describe('bias metrics (Fairlearn / AIF360 definitions)', () => {
     assert.deepEqual(countsFromSamples(generate()), FIXTURE);
     const fromSamples = computeBiasMetrics(countsFromSamples(samples), { minGroupSize: 30 });
     assert.deepEqual(fromSamples, report);
+  });
+
+  it('tallies an async stream of samples (prediction records with feedback) the same way', async () => {
+    async function* stream() {
+      for (const s of samplesOf(FIXTURE)) yield await Promise.resolve(s);
+    }
+    assert.deepEqual(await countsFromSampleStream(stream()), FIXTURE);
   });
 
   it('reads 1/0, "true"/"false" and named labels', () => {

@@ -90,18 +90,30 @@ export function isPositive(value: Outcome, positiveLabel = '1'): boolean {
 /** Tallies labelled samples into confusion counts per group, in one pass over any iterable. */
 export function countsFromSamples(samples: Iterable<BiasSample>, positiveLabel = '1'): Map<string, ConfusionCounts> {
   const counts = new Map<string, ConfusionCounts>();
-  for (const s of samples) {
-    let c = counts.get(s.group);
-    if (!c) counts.set(s.group, (c = { tp: 0, fp: 0, tn: 0, fn: 0 }));
-    const predicted = isPositive(s.predicted, positiveLabel);
-    const actual = isPositive(s.actual, positiveLabel);
-    if (predicted) {
-      if (actual) c.tp += 1;
-      else c.fp += 1;
-    } else if (actual) c.fn += 1;
-    else c.tn += 1;
-  }
+  for (const s of samples) tally(counts, s, positiveLabel);
   return counts;
+}
+
+/** The same over an async iterable (records streamed from the database), holding only the counts. */
+export async function countsFromSampleStream(
+  samples: AsyncIterable<BiasSample> | Iterable<BiasSample>,
+  positiveLabel = '1',
+): Promise<Map<string, ConfusionCounts>> {
+  const counts = new Map<string, ConfusionCounts>();
+  for await (const s of samples) tally(counts, s, positiveLabel);
+  return counts;
+}
+
+function tally(counts: Map<string, ConfusionCounts>, s: BiasSample, positiveLabel: string): void {
+  let c = counts.get(s.group);
+  if (!c) counts.set(s.group, (c = { tp: 0, fp: 0, tn: 0, fn: 0 }));
+  const predicted = isPositive(s.predicted, positiveLabel);
+  const actual = isPositive(s.actual, positiveLabel);
+  if (predicted) {
+    if (actual) c.tp += 1;
+    else c.fp += 1;
+  } else if (actual) c.fn += 1;
+  else c.tn += 1;
 }
 
 /** Two-sided standard normal quantile for a confidence level (Acklam's rational approximation). */

@@ -8,7 +8,7 @@ import { MODEL_POLICIES } from '../model-policies.provider';
 import type { ModelPolicies, RiskTier } from '../model-policies';
 import { biasViolations } from '../promotion/promotion-gate';
 import { actorOf } from '../registry/registry.service';
-import { computeBiasMetrics, countsFromSamples, type BiasSample, type ConfusionCounts } from './bias-metrics';
+import { computeBiasMetrics, countsFromSampleStream, type BiasSample, type ConfusionCounts } from './bias-metrics';
 import { BiasReportRepository, type BiasReportRow } from './bias-report.repository';
 
 export const MAX_GROUPS = 1000;
@@ -24,7 +24,7 @@ export interface GroupResult {
 
 export type BiasInput =
   | { source: 'group_results'; groupResults: GroupResult[] }
-  | { source: 'samples' | 'prediction_records'; samples: Iterable<BiasSample>; positiveLabel?: string };
+  | { source: 'samples' | 'prediction_records'; samples: Iterable<BiasSample> | AsyncIterable<BiasSample>; positiveLabel?: string };
 
 /**
  * Bias reports: computed once from per-group confusion counts or from labelled samples (any
@@ -43,7 +43,10 @@ export class BiasService {
   async compute(principal: Principal, versionId: string, protectedAttribute: string, input: BiasInput): Promise<{ row: BiasReportRow; tier: RiskTier }> {
     if (!/^\S.{0,127}$/.test(protectedAttribute)) throw AppError.badInput('input.protectedAttribute', 'protectedAttribute must be 1..128 characters');
     const view = await this.cards.view(principal, versionId, 'modelBias.compute');
-    const counts = input.source === 'group_results' ? countsFromResults(input.groupResults) : countsFromSamples(input.samples, input.positiveLabel);
+    if (input.source === 'samples' && Array.isArray(input.samples) && input.samples.length > MAX_INLINE_SAMPLES) {
+      throw AppError.badInput('input.samples', `at most ${MAX_INLINE_SAMPLES} samples per request; upload per-group results for more`);
+    }
+    const counts = input.source === 'group_results' ? countsFromResults(input.groupResults) : await countsFromSampleStream(input.samples, input.positiveLabel);
     if (counts.size > MAX_GROUPS) throw AppError.badInput('input', `at most ${MAX_GROUPS} groups`);
     if (counts.size === 0)
       throw AppError.badInput(input.source === 'group_results' ? 'input.groupResults' : 'input.samples', 'no groups: give at least one record');
