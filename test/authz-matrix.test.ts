@@ -82,6 +82,11 @@ const OPERATIONS: Operation[] = [
     allowed: ['admin', 'risk'],
   },
   {
+    name: 'commentOnModelCard',
+    query: `mutation { commentOnModelCard(input: { modelVersionId: "${ZERO_UUID}", comment: "x" }) { id } }`,
+    allowed: ['admin', 'risk', 'compliance', 'ds'],
+  },
+  {
     name: 'computeBiasReport',
     query: `mutation { computeBiasReport(input: { modelVersionId: "${ZERO_UUID}", protectedAttribute: "sex", samples: [] }) { id } }`,
     allowed: ['admin', 'risk', 'ds'],

@@ -295,6 +295,35 @@ describe('model registry, cards, review, bias reports and the promotion gate', (
     assert.match(key.modelCardSigningKey.publicKeyPem, /BEGIN PUBLIC KEY/);
   });
 
+  it('sends a card back for changes with a comment, and keeps questions in the review trail', async () => {
+    const REQUEST =
+      'mutation($id: ID!, $comment: String!) { requestModelCardChanges(input: { modelVersionId: $id, comment: $comment }) { status reviews { action comment } } }';
+    const COMMENT =
+      'mutation($id: ID!, $comment: String!) { commentOnModelCard(input: { modelVersionId: $id, comment: $comment }) { status reviews { action actor comment } } }';
+    await fails('risk', REQUEST, { id: v2.id, comment: 'x' }, 'CONFLICT', /a card that is draft cannot be sent back for changes/);
+    await ok('ds', SUBMIT, { id: v2.id });
+    await fails('risk', REQUEST, { id: v2.id, comment: '  ' }, 'BAD_USER_INPUT', /say what must change/, 'input.comment');
+    const back = (await ok<{ requestModelCardChanges: { status: string } }>('risk', REQUEST, { id: v2.id, comment: 'Name the protected attributes evaluated' }))
+      .requestModelCardChanges;
+    assert.equal(back.status, 'CHANGES_REQUESTED');
+    const commented = (
+      await ok<{ commentOnModelCard: { status: string; reviews: { action: string; actor: string; comment: string }[] } }>('ds', COMMENT, {
+        id: v2.id,
+        comment: 'Added in the next revision',
+      })
+    ).commentOnModelCard;
+    assert.equal(commented.status, 'CHANGES_REQUESTED');
+    assert.deepEqual(
+      commented.reviews.map((r) => [r.action, r.comment]),
+      [
+        ['submit', 'ready'],
+        ['request_changes', 'Name the protected attributes evaluated'],
+        ['comment', 'Added in the next revision'],
+      ],
+    );
+    await fails('ingest', COMMENT, { id: v2.id, comment: 'x' }, 'FORBIDDEN', /modelCard\.comment is not granted/);
+  });
+
   it("keeps a model's owner from approving its card", async () => {
     await ok('admin', `mutation { createModel(input: { name: "churn", domain: "credit", riskTier: MINIMAL, owner: "${ids['risk2']}" }) { id } }`);
     const v = (

@@ -99,6 +99,12 @@ export class ModelCardResolver {
     return this.card(await this.review.requestChanges(principal, input.modelVersionId, input.comment));
   }
 
+  @Mutation(() => ModelCardType, { description: 'A comment on the current revision, kept in the review trail; audited' })
+  @Requires('modelCard.comment')
+  async commentOnModelCard(@CurrentPrincipal() principal: Principal, @Args('input') input: RequestChangesInput): Promise<ModelCardType> {
+    return this.card(await this.review.comment(principal, input.modelVersionId, input.comment));
+  }
+
   @Mutation(() => BiasReportType, {
     description: 'Computes and stores a bias report from per-group results or per-record samples, attached to the current card revision; audited',
   })

@@ -160,12 +160,13 @@ export class ApproveModelCardInput {
   comment?: string | null;
 }
 
+/** requestModelCardChanges (what must change) and commentOnModelCard. */
 @InputType()
 export class RequestChangesInput {
   @Field(() => ID)
   modelVersionId!: string;
 
-  @Field({ description: 'What must change' })
+  @Field()
   comment!: string;
 }
 

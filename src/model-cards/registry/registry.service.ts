@@ -20,7 +20,8 @@ export interface VersionDetails {
   history: StageChangeRow[];
 }
 
-export type ModelPermission = 'model.read' | 'model.register' | 'model.promote' | 'model.except' | 'modelCard.edit' | 'modelCard.approve' | 'modelBias.compute';
+export type ModelPermission =
+  'model.read' | 'model.register' | 'model.promote' | 'model.except' | 'modelCard.edit' | 'modelCard.approve' | 'modelCard.comment' | 'modelBias.compute';
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 const DOMAIN = /^[^\s,]{1,128}$/;

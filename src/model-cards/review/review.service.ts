@@ -39,6 +39,22 @@ export class ReviewService {
     return this.transition(principal, view, 'changes_requested', 'modelCard.requestChanges', { comment });
   }
 
+  /** A comment on the current revision, without a transition: questions and answers during review. */
+  async comment(principal: Principal, versionId: string, comment: string): Promise<CardView> {
+    const view = await this.cards.view(principal, versionId, 'modelCard.comment', true);
+    const text = checkComment(comment);
+    if (!text) throw AppError.badInput('input.comment', 'comment must not be empty');
+    await this.trail(principal, view, 'comment', text);
+    await this.audit.record({
+      action: 'modelCard.comment',
+      decision: 'allow',
+      ...actorOf(principal),
+      target: target(view),
+      details: { ...base(view), comment: text },
+    });
+    return view;
+  }
+
   async approve(principal: Principal, versionId: string, revision: number, comment?: string | null): Promise<CardView> {
     const view = await this.cards.view(principal, versionId, 'modelCard.approve', true);
     requireStatus(view, ['in_review'], 'approved');
@@ -95,7 +111,7 @@ export class ReviewService {
     );
   }
 
-  private async trail(principal: Principal, view: CardView, action: 'submit' | 'request_changes', comment: string | null): Promise<void> {
+  private async trail(principal: Principal, view: CardView, action: 'submit' | 'request_changes' | 'comment', comment: string | null): Promise<void> {
     await this.repository.insertReview({
       card_id: view.card.id,
       revision: view.card.current_revision,
