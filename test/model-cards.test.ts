@@ -235,7 +235,7 @@ describe('model registry, cards, review, bias reports and the promotion gate', (
       path: '/model_details/name',
       op: 'changed',
       before: 'credit-scorer',
-      after: 'Fine-tuned MobileNetV2 Model for Cats vs. Dogs'.replace('Cats', 'Cat'),
+      after: 'Fine-tuned MobileNetV2 Model for Cat vs. Dogs',
     });
     assert.equal(byPath.get('/considerations')?.op, 'added');
     assert.equal(byPath.get('/model_details/path')?.op, 'removed');

@@ -170,7 +170,7 @@ export function exportHuggingFace(card: CardContent): string {
   for (const key of ORDER) if (key in meta) ordered[key] = meta[key];
   for (const [key, value] of Object.entries(meta)) if (!(key in ordered)) ordered[key] = value;
   const body = details.documentation ?? renderBody(card);
-  return `---\n${stringify(ordered)}---\n${body.startsWith('\n') ? body : `\n${body}`}`;
+  return `---\n${stringify(ordered, { aliasDuplicateObjects: false })}---\n${body.startsWith('\n') ? body : `\n${body}`}`;
 }
 
 /** The imported model-index while the card's metrics still say the same; otherwise rebuilt from them. */
