@@ -504,6 +504,14 @@ describe('model registry, cards, review, bias reports and the promotion gate', (
       { id: 'modelVersion:credit-scorer:1.0.0', type: 'MODEL_VERSION', namespace: 'credit-scorer', name: '1.0.0', tags: ['stage:production'], distance: 1 },
       { id: 'modelVersion:credit-scorer:2.0.0', type: 'MODEL_VERSION', namespace: 'credit-scorer', name: '2.0.0', tags: ['stage:production'], distance: 1 },
     ]);
+    const dataset = await ok<{ dataset: { models: { version: string; datasets: { role: string }[] }[] } }>(
+      'compliance',
+      '{ dataset(namespace: "postgres://crm", name: "applications_holdout") { models { version datasets { role } } } }',
+    );
+    assert.deepEqual(
+      dataset.dataset.models.map((m) => m.version),
+      ['2.0.0', '1.0.0'],
+    );
   });
 
   it('writes a governance audit event for every transition', async () => {

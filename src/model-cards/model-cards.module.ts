@@ -4,6 +4,7 @@ import { BiasReportRepository } from './bias/bias-report.repository';
 import { BiasService } from './bias/bias.service';
 import { CardRepository } from './cards/card.repository';
 import { CardService } from './cards/card.service';
+import { DatasetModelsResolver } from './dataset-models.resolver';
 import { ModelCardResolver } from './model-card.resolver';
 import { modelPoliciesProvider } from './model-policies.provider';
 import { ModelResolver } from './model.resolver';
@@ -31,6 +32,7 @@ import { ReviewService } from './review/review.service';
     PromotionService,
     ModelResolver,
     ModelCardResolver,
+    DatasetModelsResolver,
   ],
   exports: [RegistryService, BiasService],
 })

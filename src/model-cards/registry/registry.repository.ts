@@ -182,6 +182,23 @@ export class RegistryRepository {
     );
   }
 
+  /** Versions trained or evaluated on each dataset, by lineage node name (namespace, name). */
+  versionsOnDatasets(datasets: { namespace: string; name: string }[]): Promise<(VersionRow & { namespace: string; name: string })[]> {
+    return this.tx.query(
+      `SELECT DISTINCT ${VERSION_COLUMNS}, d.namespace, d.name
+       FROM unnest($1::text[], $2::text[]) AS k(namespace, name)
+       JOIN lineage_datasets d ON d.namespace = k.namespace AND d.name = k.name
+       JOIN model_version_datasets l ON l.dataset_id = d.id
+       JOIN model_versions v ON v.id = l.model_version_id
+       ORDER BY d.namespace, d.name, v.created_at DESC, v.id`,
+      [datasets.map((d) => d.namespace), datasets.map((d) => d.name)],
+    );
+  }
+
+  modelsById(ids: string[]): Promise<ModelRow[]> {
+    return this.tx.query<ModelRow>(`SELECT ${MODEL_COLUMNS} FROM models m WHERE m.id = ANY($1)`, [ids]);
+  }
+
   async setStage(versionId: string, stage: Stage): Promise<VersionRow> {
     const rows = await this.tx.query<VersionRow>(
       `UPDATE model_versions v SET stage = $2, stage_changed_at = now() WHERE v.id = $1 RETURNING ${VERSION_COLUMNS}`,

@@ -101,6 +101,16 @@ export class RegistryService {
     });
   }
 
+  /** For each dataset, the versions trained or evaluated on it whose model the caller may read. */
+  async versionsOnDatasets(principal: Principal, datasets: readonly { namespace: string; name: string }[]): Promise<VersionDetails[][]> {
+    const rows = await this.registry.versionsOnDatasets([...datasets]);
+    const models = await this.registry.modelsById([...new Set(rows.map((r) => r.model_id))]);
+    const readable = models.filter((m) => this.authorization.check(principal, 'model.read', m.domain).allowed);
+    const visible = rows.filter((r) => readable.some((m) => m.id === r.model_id));
+    const details = await this.details(visible, readable);
+    return datasets.map((d) => details.filter((_, i) => visible[i]!.namespace === d.namespace && visible[i]!.name === d.name));
+  }
+
   async createModel(
     principal: Principal,
     input: { name: string; domain: string; riskTier: RiskTier; owner?: string | null; description?: string | null },
