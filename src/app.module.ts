@@ -19,6 +19,7 @@ import { HealthModule } from './health/health.module';
 import { LineageModule } from './lineage/lineage.module';
 import { GraphqlMetricsInterceptor } from './metrics/graphql-metrics.interceptor';
 import { MetricsModule } from './metrics/metrics.module';
+import { ModelCardsModule } from './model-cards/model-cards.module';
 import { PiiServiceModule } from './pii/service/pii-service.module';
 
 export interface AppOptions {
@@ -44,6 +45,7 @@ export class AppModule {
         HealthModule,
         LineageModule,
         PiiServiceModule,
+        ModelCardsModule,
         GraphQLModule.forRootAsync<MercuriusDriverConfig>({
           driver: MercuriusDriver,
           inject: [CHARTER_CONFIG],

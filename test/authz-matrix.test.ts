@@ -38,6 +38,69 @@ const OPERATIONS: Operation[] = [
     query: 'mutation { setPiiVerdict(input: { namespace: "n", name: "none", column: "c", entityType: "PERSON", verdict: REJECTED }) { verdict } }',
     allowed: ['admin', 'owner'],
   },
+  // Model registry and cards (issue 6): object-level domain checks and maker-checker come after the guard.
+  { name: 'models', query: '{ models(first: 1) { nodes { id } } }', allowed: ['admin', 'risk', 'ciso', 'compliance', 'ds', 'owner'] },
+  { name: 'model', query: '{ model(name: "none") { id } }', allowed: ['admin', 'risk', 'ciso', 'compliance', 'ds', 'owner'] },
+  { name: 'modelVersion', query: `{ modelVersion(id: "${ZERO_UUID}") { id } }`, allowed: ['admin', 'risk', 'ciso', 'compliance', 'ds', 'owner'] },
+  { name: 'modelCard', query: `{ modelCard(id: "${ZERO_UUID}") { id } }`, allowed: ['admin', 'risk', 'ciso', 'compliance', 'ds', 'owner'] },
+  {
+    name: 'exportModelCard',
+    query: `{ exportModelCard(modelVersionId: "${ZERO_UUID}", format: MODEL_CARD_TOOLKIT) }`,
+    allowed: ['admin', 'risk', 'ciso', 'compliance', 'ds', 'owner'],
+  },
+  {
+    name: 'biasReports',
+    query: `{ biasReports(modelVersionId: "${ZERO_UUID}") { nodes { id } } }`,
+    allowed: ['admin', 'risk', 'ciso', 'compliance', 'ds', 'owner'],
+  },
+  { name: 'modelCardSigningKey', query: '{ modelCardSigningKey { keyId } }', allowed: ['admin', 'risk', 'ciso', 'compliance', 'ds', 'owner'] },
+  { name: 'createModel', query: 'mutation { createModel(input: { name: "matrix", domain: "matrix", riskTier: MINIMAL }) { id } }', allowed: ['admin', 'ds'] },
+  {
+    name: 'registerModelVersion',
+    query: `mutation { registerModelVersion(input: { modelName: "none", version: "1", artifactUri: "s3://m", artifactDigest: "sha256:${'0'.repeat(64)}" }) { id } }`,
+    allowed: ['admin', 'ds'],
+  },
+  { name: 'updateModelCard', query: `mutation { updateModelCard(input: { modelVersionId: "${ZERO_UUID}", content: {} }) { id } }`, allowed: ['admin', 'ds'] },
+  {
+    name: 'importModelCard',
+    query: `mutation { importModelCard(input: { modelVersionId: "${ZERO_UUID}", format: MODEL_CARD_TOOLKIT, document: "{}" }) { id } }`,
+    allowed: ['admin', 'ds'],
+  },
+  {
+    name: 'submitModelCardForReview',
+    query: `mutation { submitModelCardForReview(input: { modelVersionId: "${ZERO_UUID}" }) { id } }`,
+    allowed: ['admin', 'ds'],
+  },
+  {
+    name: 'approveModelCard',
+    query: `mutation { approveModelCard(input: { modelVersionId: "${ZERO_UUID}", revision: 1 }) { id } }`,
+    allowed: ['admin', 'risk'],
+  },
+  {
+    name: 'requestModelCardChanges',
+    query: `mutation { requestModelCardChanges(input: { modelVersionId: "${ZERO_UUID}", comment: "x" }) { id } }`,
+    allowed: ['admin', 'risk'],
+  },
+  {
+    name: 'commentOnModelCard',
+    query: `mutation { commentOnModelCard(input: { modelVersionId: "${ZERO_UUID}", comment: "x" }) { id } }`,
+    allowed: ['admin', 'risk', 'compliance', 'ds'],
+  },
+  {
+    name: 'computeBiasReport',
+    query: `mutation { computeBiasReport(input: { modelVersionId: "${ZERO_UUID}", protectedAttribute: "sex", samples: [] }) { id } }`,
+    allowed: ['admin', 'risk', 'ds'],
+  },
+  {
+    name: 'promoteModelVersion',
+    query: `mutation { promoteModelVersion(input: { modelVersionId: "${ZERO_UUID}", to: STAGING }) { id } }`,
+    allowed: ['admin', 'ds'],
+  },
+  {
+    name: 'grantPromotionException',
+    query: `mutation { grantPromotionException(input: { modelVersionId: "${ZERO_UUID}", name: "x", reason: "x", waives: [BIAS_REPORT], expiresAt: "2099-01-01T00:00:00Z" }) { id } }`,
+    allowed: ['admin', 'risk'],
+  },
 ];
 
 describe('role x operation matrix under the default policy', () => {

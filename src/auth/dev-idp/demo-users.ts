@@ -38,6 +38,9 @@ export const DEMO_USERS: readonly DemoUser[] = Object.freeze([
   demoUser('ds', 'Dana Scientist', ['data_scientist']),
   demoUser('owner', 'Owen Owner', ['data_owner']),
   demoUser('ingest', 'Ingest Service', ['service']),
+  // A second risk officer (high-risk model cards need two approvers) and a model owner.
+  demoUser('risk2', 'Robin Risk', ['risk_officer']),
+  demoUser('mowner', 'Morgan Model-Owner', ['model_owner']),
 ]);
 
 export function findDemoUserByUsername(username: string): DemoUser | undefined {

@@ -130,10 +130,38 @@ WITH RECURSIVE walk(lvl, dir, dataset_id, field, parent_dataset_id, parent_field
 )
 SELECT lvl, dir, dataset_id, field, parent_dataset_id, parent_field, more, transformations, masking FROM walk LIMIT $9`;
 
+export interface ModelVersionLinkRow {
+  id: string;
+  model_name: string;
+  version: string;
+  stage: string;
+  domain: string;
+  owner: string;
+  dataset_id: string | null;
+  job_id: string | null;
+}
+
 /** Graph traversal and node lookups. Node keys: `d:<uuid>`, `j:<uuid>`, `f:<uuid>:<field>`. */
 @Injectable()
 export class LineageGraphRepository {
   constructor(private readonly tx: TransactionHost) {}
+
+  /**
+   * Model versions (model registry, migration 0006) trained or evaluated on any of the datasets, or
+   * trained by a run of any of the jobs: what an impact answer lists under `models`.
+   */
+  modelVersionsLinkedTo(datasetIds: string[], jobIds: string[]): Promise<ModelVersionLinkRow[]> {
+    return this.tx.query<ModelVersionLinkRow>(
+      `SELECT v.id, m.name AS model_name, v.version, v.stage, m.domain, m.owner::text AS owner, l.dataset_id, r.job_id
+       FROM model_versions v
+       JOIN models m ON m.id = v.model_id
+       LEFT JOIN model_version_datasets l ON l.model_version_id = v.id AND l.dataset_id = ANY($1)
+       LEFT JOIN lineage_runs r ON r.id = v.training_run_id AND r.job_id = ANY($2)
+       WHERE l.dataset_id IS NOT NULL OR r.job_id IS NOT NULL
+       ORDER BY m.name, v.version`,
+      [datasetIds, jobIds],
+    );
+  }
 
   async walkJobGraph(seeds: WalkSeed[], bounds: WalkBounds): Promise<WalkRow[]> {
     const rows = await this.tx.query<JobWalkSqlRow>(JOB_WALK_SQL, [

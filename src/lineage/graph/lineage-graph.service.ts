@@ -50,6 +50,20 @@ export interface ImpactView extends Omit<GraphView, 'edges'> {
   root: GraphNodeView;
   owners: string[];
   restrictedCount: number;
+  /** Model versions trained or evaluated on the root or a downstream dataset, or trained by such a job. */
+  models: ModelVersionNodeView[];
+}
+
+/** A model version in an impact answer; restricted (names hidden) without model.read in its domain. */
+export interface ModelVersionNodeView {
+  id: string;
+  restricted: boolean;
+  modelName: string | null;
+  version: string | null;
+  stage: string | null;
+  domain: string | null;
+  owner: string | null;
+  distance: number;
 }
 
 /** What `GET /api/v1/lineage` draws: the graph, and the details Marquez puts in each node's `data`. */
@@ -132,7 +146,36 @@ export class LineageGraphService {
     };
     const downstream = nodes.filter((n) => n.key !== root.key);
     const owners = [...new Set(downstream.flatMap((n) => (n.owner ? [n.owner] : [])))].sort();
-    return { root: rootView, nodes: downstream, owners, restrictedCount: downstream.filter((n) => n.restricted).length, partial, continuation, asOf };
+    const models = await this.linkedModels(principal, [rootView, ...downstream]);
+    return { root: rootView, nodes: downstream, owners, restrictedCount: downstream.filter((n) => n.restricted).length, models, partial, continuation, asOf };
+  }
+
+  /** One entry per model version, at one hop beyond the nearest dataset or job that links it. */
+  private async linkedModels(principal: Principal, nodes: GraphNodeView[]): Promise<ModelVersionNodeView[]> {
+    const distance = new Map(nodes.map((n) => [n.key.slice(2), n.distance]));
+    const of = (type: 'd' | 'j') => nodes.filter((n) => n.key.startsWith(`${type}:`)).map((n) => n.key.slice(2));
+    const rows = await this.graph.modelVersionsLinkedTo(of('d'), of('j'));
+    const byId = new Map<string, ModelVersionNodeView>();
+    for (const r of rows) {
+      const d = (distance.get(r.dataset_id ?? r.job_id ?? '') ?? 0) + 1;
+      const seen = byId.get(r.id);
+      if (seen) {
+        seen.distance = Math.min(seen.distance, d);
+        continue;
+      }
+      const readable = this.authorization.check(principal, 'model.read', r.domain).allowed;
+      byId.set(r.id, {
+        id: readable ? `modelVersion:${r.model_name}:${r.version}` : `modelVersion:~restricted:${r.id}`,
+        restricted: !readable,
+        modelName: readable ? r.model_name : null,
+        version: readable ? r.version : null,
+        stage: readable ? r.stage : null,
+        domain: readable ? r.domain : null,
+        owner: readable ? r.owner : null,
+        distance: d,
+      });
+    }
+    return [...byId.values()];
   }
 
   /** `lineage` in both directions, with the details Marquez's response carries for visible nodes. */

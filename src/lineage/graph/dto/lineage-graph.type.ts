@@ -12,6 +12,8 @@ export enum LineageNodeTypeEnum {
   DATASET = 'DATASET',
   JOB = 'JOB',
   DATASET_FIELD = 'DATASET_FIELD',
+  /** Only in impact's `models`: a model version (namespace = model name, name = version). */
+  MODEL_VERSION = 'MODEL_VERSION',
 }
 registerEnumType(LineageNodeTypeEnum, { name: 'LineageNodeType' });
 
@@ -110,7 +112,10 @@ export class ImpactType {
   @Field(() => [LineageNodeType])
   jobs!: LineageNodeType[];
 
-  @Field(() => [LineageNodeType], { description: 'Model versions trained downstream; filled once model cards link models to their training runs' })
+  @Field(() => [LineageNodeType], {
+    description:
+      'Model versions trained or evaluated on the root or a downstream dataset, or trained by such a job (type MODEL_VERSION: namespace = model, name = version, tags = [stage:<stage>])',
+  })
   models!: LineageNodeType[];
 
   @Field(() => [String], { description: 'Distinct owners of the visible downstream nodes' })

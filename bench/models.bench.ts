@@ -1,0 +1,93 @@
+/**
+ * `npm run bench:models`: the cost of a bias report (issue 6).
+ *
+ * Tallying per-record samples `{ group, predicted, actual }` into confusion counts, beside a bare
+ * loop doing the same counting in the same run (the baseline); the same from an async generator
+ * (how prediction records with feedback will be streamed in); and the metrics with their 2,000
+ * bootstrap resamples, whose cost depends on the number of groups and their sizes, not on how many
+ * records were tallied.
+ *
+ * Settings (environment): MODELS_BENCH_SAMPLES (1000000), MODELS_BENCH_GROUPS (4), MODELS_BENCH_RUNS (5).
+ * It reports; it never fails on a missed goal.
+ */
+import { prng } from '../src/common/prng';
+import { computeBiasMetrics, countsFromSampleStream, countsFromSamples, type BiasSample, type ConfusionCounts } from '../src/model-cards/bias/bias-metrics';
+import { envInt, fixed, machineLine, median, runBenchmark, say, section, table } from './support';
+
+const SAMPLES = envInt('MODELS_BENCH_SAMPLES', 1_000_000);
+const GROUPS = envInt('MODELS_BENCH_GROUPS', 4);
+const RUNS = envInt('MODELS_BENCH_RUNS', 5);
+
+function samples(): BiasSample[] {
+  const random = prng(42);
+  const out: BiasSample[] = new Array<BiasSample>(SAMPLES);
+  for (let i = 0; i < SAMPLES; i++) {
+    const g = Math.floor(random() * GROUPS);
+    const actual = random() < 0.4;
+    // Group-dependent selection, so the report has something to find.
+    out[i] = { group: `g${g}`, predicted: random() < (actual ? 0.8 : 0.2) + g * 0.02, actual };
+  }
+  return out;
+}
+
+/** The baseline: the same counting, booleans only, no label handling. */
+function bareTally(rows: BiasSample[]): Map<string, ConfusionCounts> {
+  const counts = new Map<string, ConfusionCounts>();
+  for (const s of rows) {
+    let c = counts.get(s.group);
+    if (!c) counts.set(s.group, (c = { tp: 0, fp: 0, tn: 0, fn: 0 }));
+    if (s.predicted) {
+      if (s.actual) c.tp++;
+      else c.fp++;
+    } else if (s.actual) c.fn++;
+    else c.tn++;
+  }
+  return counts;
+}
+
+async function timeIt(fn: () => unknown): Promise<number> {
+  const times: number[] = [];
+  for (let r = 0; r < RUNS; r++) {
+    const start = process.hrtime.bigint();
+    await fn();
+    times.push(Number(process.hrtime.bigint() - start) / 1e6);
+  }
+  return median(times);
+}
+
+async function main(): Promise<void> {
+  say(`bench:models — ${machineLine()}`);
+  say(`${SAMPLES.toLocaleString('en')} samples in ${GROUPS} groups, median of ${RUNS} runs`);
+  const rows = samples();
+  const baseline = await timeIt(() => bareTally(rows));
+  const tally = await timeIt(() => countsFromSamples(rows));
+  const stream = await timeIt(async () => {
+    async function* gen() {
+      yield* rows;
+    }
+    return countsFromSampleStream(gen());
+  });
+  const counts = countsFromSamples(rows);
+  const metrics = await timeIt(() => computeBiasMetrics(counts, { minGroupSize: 30 }));
+  const report = computeBiasMetrics(counts, { minGroupSize: 30 });
+
+  section('tally and report');
+  const perSecond = (ms: number) => `${fixed(SAMPLES / (ms / 1000) / 1e6, 1)} M/s`;
+  say(
+    table([
+      ['step', 'median', 'records', 'vs baseline'],
+      ['bare loop (baseline)', `${fixed(baseline, 1)} ms`, perSecond(baseline), '1.00×'],
+      ['countsFromSamples', `${fixed(tally, 1)} ms`, perSecond(tally), `${fixed(tally / baseline, 2)}×`],
+      ['countsFromSampleStream (async generator)', `${fixed(stream, 1)} ms`, perSecond(stream), `${fixed(stream / baseline, 2)}×`],
+      ['computeBiasMetrics (2,000 bootstrap resamples)', `${fixed(metrics, 1)} ms`, '', ''],
+    ]),
+  );
+  say();
+  say(
+    `report: demographic parity ratio ${fixed(report.demographicParityRatio.value ?? Number.NaN, 4)} ` +
+      `[${fixed(report.demographicParityRatio.interval?.low ?? Number.NaN, 4)}, ${fixed(report.demographicParityRatio.interval?.high ?? Number.NaN, 4)}], ` +
+      `equalized odds difference ${fixed(report.equalizedOddsDifference.value ?? Number.NaN, 4)}`,
+  );
+}
+
+runBenchmark('bench:models', main);

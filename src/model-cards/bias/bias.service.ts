@@ -1,0 +1,136 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Principal } from '../../auth/principal';
+import { AppError } from '../../common/app-error';
+import { decodeCursor, encodeCursor } from '../../common/graphql/pagination';
+import { GovernanceAuditService } from '../../governance-audit/governance-audit.service';
+import { CardService } from '../cards/card.service';
+import { MODEL_POLICIES } from '../model-policies.provider';
+import type { ModelPolicies, RiskTier } from '../model-policies';
+import { biasViolations } from '../promotion/promotion-gate';
+import { actorOf } from '../registry/registry.service';
+import { computeBiasMetrics, countsFromSampleStream, type BiasSample, type ConfusionCounts } from './bias-metrics';
+import { BiasReportRepository, type BiasReportRow } from './bias-report.repository';
+
+export const MAX_GROUPS = 1000;
+export const MAX_INLINE_SAMPLES = 100_000;
+
+export interface GroupResult {
+  group: string;
+  truePositives: number;
+  falsePositives: number;
+  trueNegatives: number;
+  falseNegatives: number;
+}
+
+export type BiasInput =
+  | { source: 'group_results'; groupResults: GroupResult[] }
+  | { source: 'samples' | 'prediction_records'; samples: Iterable<BiasSample> | AsyncIterable<BiasSample>; positiveLabel?: string };
+
+/**
+ * Bias reports: computed once from per-group confusion counts or from labelled samples (any
+ * iterable, e.g. the predictions module's labelledOutcomes), stored as a snapshot attached to
+ * the card's current revision.
+ */
+@Injectable()
+export class BiasService {
+  constructor(
+    private readonly repository: BiasReportRepository,
+    private readonly cards: CardService,
+    private readonly audit: GovernanceAuditService,
+    @Inject(MODEL_POLICIES) private readonly policies: ModelPolicies,
+  ) {}
+
+  async compute(principal: Principal, versionId: string, protectedAttribute: string, input: BiasInput): Promise<{ row: BiasReportRow; tier: RiskTier }> {
+    if (!/^\S.{0,127}$/.test(protectedAttribute)) throw AppError.badInput('input.protectedAttribute', 'protectedAttribute must be 1..128 characters');
+    const view = await this.cards.view(principal, versionId, 'modelBias.compute');
+    if (input.source === 'samples' && Array.isArray(input.samples) && input.samples.length > MAX_INLINE_SAMPLES) {
+      throw AppError.badInput('input.samples', `at most ${MAX_INLINE_SAMPLES} samples per request; upload per-group results for more`);
+    }
+    const counts = input.source === 'group_results' ? countsFromResults(input.groupResults) : await countsFromSampleStream(input.samples, input.positiveLabel);
+    if (counts.size > MAX_GROUPS) throw AppError.badInput('input', `at most ${MAX_GROUPS} groups`);
+    if (counts.size === 0)
+      throw AppError.badInput(input.source === 'group_results' ? 'input.groupResults' : 'input.samples', 'no groups: give at least one record');
+    const gate = this.policies.gates[view.model.risk_tier];
+    const report = computeBiasMetrics(counts, { minGroupSize: gate.minGroupSize });
+    const row = await this.repository.insert({
+      model_version_id: view.version.id,
+      card_id: view.card.id,
+      card_revision: view.card.current_revision,
+      source: input.source,
+      protected_attribute: protectedAttribute,
+      report,
+      created_by: principal.id,
+    });
+    const violations = biasViolations(report, gate);
+    await this.audit.record({
+      action: 'modelBias.compute',
+      decision: 'allow',
+      ...actorOf(principal),
+      target: `model:${view.model.name}@${view.version.version}`,
+      details: {
+        modelVersionId: view.version.id,
+        reportId: row.id,
+        source: input.source,
+        protectedAttribute,
+        cardRevision: row.card_revision,
+        groups: report.groups.length,
+        demographicParityRatio: report.demographicParityRatio.value,
+        violations,
+      },
+    });
+    return { row, tier: view.model.risk_tier };
+  }
+
+  async list(
+    principal: Principal,
+    versionId: string,
+    first: number,
+    after?: string | null,
+  ): Promise<{ rows: BiasReportRow[]; tier: RiskTier; hasNextPage: boolean; endCursor: string | null }> {
+    const view = await this.cards.view(principal, versionId);
+    let key: { createdAt: string; id: string } | null = null;
+    if (after) {
+      const raw = decodeCursor(after);
+      const bar = raw.lastIndexOf('|');
+      key = { createdAt: raw.slice(0, bar), id: raw.slice(bar + 1) };
+      if (bar < 0 || Number.isNaN(Date.parse(key.createdAt))) throw AppError.badInput('after', 'after is not a cursor returned by this API');
+    }
+    const rows = await this.repository.list(view.version.id, key, first + 1);
+    const page = rows.slice(0, first);
+    const last = page.at(-1);
+    return {
+      rows: page,
+      tier: view.model.risk_tier,
+      hasNextPage: rows.length > first,
+      endCursor: last ? encodeCursor(`${new Date(last.created_at).toISOString()}|${last.id}`) : null,
+    };
+  }
+
+  latest(versionId: string): Promise<BiasReportRow | null> {
+    return this.repository.latest(versionId);
+  }
+
+  violations(row: BiasReportRow, tier: RiskTier): string[] {
+    return biasViolations(row.report, this.policies.gates[tier]);
+  }
+}
+
+function countsFromResults(results: GroupResult[]): Map<string, ConfusionCounts> {
+  const counts = new Map<string, ConfusionCounts>();
+  for (const [i, r] of results.entries()) {
+    const field = `input.groupResults.${i}`;
+    if (!r.group.trim()) throw AppError.badInput(`${field}.group`, 'group must not be empty');
+    if (counts.has(r.group)) throw AppError.badInput(`${field}.group`, `group ${r.group} appears twice`);
+    for (const [k, v] of Object.entries({
+      truePositives: r.truePositives,
+      falsePositives: r.falsePositives,
+      trueNegatives: r.trueNegatives,
+      falseNegatives: r.falseNegatives,
+    })) {
+      if (!Number.isInteger(v) || v < 0) throw AppError.badInput(`${field}.${k}`, `${k} must be a non-negative integer`);
+    }
+    if (r.truePositives + r.falsePositives + r.trueNegatives + r.falseNegatives === 0) throw AppError.badInput(field, `group ${r.group} has no records`);
+    counts.set(r.group, { tp: r.truePositives, fp: r.falsePositives, tn: r.trueNegatives, fn: r.falseNegatives });
+  }
+  return counts;
+}

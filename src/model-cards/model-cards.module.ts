@@ -1,0 +1,39 @@
+import { Module } from '@nestjs/common';
+import { AuthzModule } from '../authz/authz.module';
+import { BiasReportRepository } from './bias/bias-report.repository';
+import { BiasService } from './bias/bias.service';
+import { CardRepository } from './cards/card.repository';
+import { CardService } from './cards/card.service';
+import { DatasetModelsResolver } from './dataset-models.resolver';
+import { ModelCardResolver } from './model-card.resolver';
+import { modelPoliciesProvider } from './model-policies.provider';
+import { ModelResolver } from './model.resolver';
+import { ExceptionRepository } from './promotion/exception.repository';
+import { PromotionService } from './promotion/promotion.service';
+import { RegistryRepository } from './registry/registry.repository';
+import { RegistryService } from './registry/registry.service';
+import { CardSigner } from './review/card-signer';
+import { ReviewService } from './review/review.service';
+
+/** Model registry, model cards with sign-off, bias reports and the promotion gate (issue 6). */
+@Module({
+  imports: [AuthzModule],
+  providers: [
+    modelPoliciesProvider,
+    RegistryRepository,
+    CardRepository,
+    BiasReportRepository,
+    ExceptionRepository,
+    RegistryService,
+    CardService,
+    CardSigner,
+    ReviewService,
+    BiasService,
+    PromotionService,
+    ModelResolver,
+    ModelCardResolver,
+    DatasetModelsResolver,
+  ],
+  exports: [RegistryService, BiasService],
+})
+export class ModelCardsModule {}

@@ -1,0 +1,123 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Principal } from '../../auth/principal';
+import { AppError, ErrorCode, requireUuid, requireValidDate } from '../../common/app-error';
+import { GovernanceAuditService } from '../../governance-audit/governance-audit.service';
+import { BiasService } from '../bias/bias.service';
+import { CardService } from '../cards/card.service';
+import { MODEL_POLICIES } from '../model-policies.provider';
+import type { ModelPolicies } from '../model-policies';
+import type { VersionRow } from '../registry/registry.repository';
+import { RegistryService, actorOf } from '../registry/registry.service';
+import { ExceptionRepository, type ExceptionRow } from './exception.repository';
+import { WAIVABLE, productionGateFailures, stageMoveProblem, type Stage, type Waivable } from './promotion-gate';
+
+// An exception is a stopgap, not a second approval route.
+export const MAX_EXCEPTION_DAYS = 90;
+
+/** Stage moves through the gate of policies/promotion-gates.yaml, and named, expiring exceptions. */
+@Injectable()
+export class PromotionService {
+  constructor(
+    private readonly registry: RegistryService,
+    private readonly cards: CardService,
+    private readonly bias: BiasService,
+    private readonly exceptions: ExceptionRepository,
+    private readonly audit: GovernanceAuditService,
+    @Inject(MODEL_POLICIES) private readonly policies: ModelPolicies,
+  ) {}
+
+  exceptionsOf(versionId: string): Promise<ExceptionRow[]> {
+    return this.exceptions.forVersion(versionId);
+  }
+
+  async promote(principal: Principal, input: { modelVersionId: string; to: Stage; reason?: string | null; exceptionId?: string | null }): Promise<VersionRow> {
+    const view = await this.cards.view(principal, input.modelVersionId, 'model.promote', true);
+    const { version, model } = view;
+    if ((input.reason?.length ?? 0) > 2000) throw AppError.badInput('input.reason', 'reason must be at most 2000 characters');
+    const moveProblem = stageMoveProblem(version.stage, input.to);
+    if (moveProblem) throw new AppError(ErrorCode.CONFLICT, moveProblem, 'input.to');
+
+    let exception: ExceptionRow | null = null;
+    if (input.exceptionId) {
+      requireUuid('input.exceptionId', input.exceptionId);
+      exception = (await this.exceptions.forVersion(version.id)).find((e) => e.id === input.exceptionId) ?? null;
+      if (!exception) throw AppError.badInput('input.exceptionId', `version ${version.version} has no exception ${input.exceptionId}`);
+      if (new Date(exception.expires_at) <= new Date())
+        throw AppError.badInput('input.exceptionId', `exception ${exception.name} expired at ${new Date(exception.expires_at).toISOString()}`);
+    }
+    let waived: string[] = [];
+    if (input.to === 'production') {
+      const latest = await this.bias.latest(version.id);
+      const failures = productionGateFailures(this.policies.gates[model.risk_tier], {
+        tier: model.risk_tier,
+        cardStatus: view.card.status,
+        cardRevision: view.card.current_revision,
+        approvals: view.approvals.length,
+        requiredApprovals: view.requiredApprovals,
+        latestReport: latest ? { id: latest.id, metrics: latest.report, createdAt: new Date(latest.created_at) } : null,
+        now: new Date(),
+      });
+      const waives = new Set<string>(exception?.waives ?? []);
+      const blocking = failures.filter((f) => !waives.has(f.condition));
+      if (blocking.length) {
+        throw new AppError(
+          ErrorCode.CONFLICT,
+          `promotion gate (${model.risk_tier} risk): ${blocking.map((f) => `${f.condition}: ${f.message}`).join(' | ')}`,
+          'input.to',
+        );
+      }
+      waived = failures.map((f) => f.condition);
+    }
+    const moved = await this.registry.moveStage(principal, version, input.to, input.reason ?? null, waived.length ? exception!.id : null);
+    await this.audit.record({
+      action: 'model.version.promote',
+      decision: 'allow',
+      ...actorOf(principal),
+      target: `model:${model.name}@${version.version}`,
+      details: {
+        modelVersionId: version.id,
+        domain: model.domain,
+        from: version.stage,
+        to: input.to,
+        reason: input.reason ?? null,
+        cardRevision: view.card.current_revision,
+        cardStatus: view.card.status,
+        ...(waived.length ? { exception: { id: exception!.id, name: exception!.name, waived } } : {}),
+      },
+    });
+    return moved;
+  }
+
+  async grantException(
+    principal: Principal,
+    input: { modelVersionId: string; name: string; reason: string; waives: Waivable[]; expiresAt: Date },
+  ): Promise<ExceptionRow> {
+    const { version, model } = await this.registry.version(principal, input.modelVersionId, 'model.except', true);
+    if (!input.name.trim() || input.name.length > 200) throw AppError.badInput('input.name', 'name must be 1..200 characters');
+    if (!input.reason.trim() || input.reason.length > 5000) throw AppError.badInput('input.reason', 'reason must be 1..5000 characters');
+    if (!input.waives.length || input.waives.some((w) => !WAIVABLE.includes(w)))
+      throw AppError.badInput('input.waives', `waives must name ${WAIVABLE.join(' and/or ')}`);
+    const expiresAt = requireValidDate('input.expiresAt', input.expiresAt);
+    const now = Date.now();
+    if (expiresAt.getTime() <= now) throw AppError.badInput('input.expiresAt', 'expiresAt must be in the future');
+    if (expiresAt.getTime() > now + MAX_EXCEPTION_DAYS * 86_400_000)
+      throw AppError.badInput('input.expiresAt', `an exception lasts at most ${MAX_EXCEPTION_DAYS} days`);
+    if (principal.id === model.owner) throw new AppError(ErrorCode.FORBIDDEN, `maker-checker: the owner of model ${model.name} cannot grant it an exception`);
+    const row = await this.exceptions.insert({
+      model_version_id: version.id,
+      name: input.name,
+      reason: input.reason,
+      waives: [...new Set(input.waives)],
+      granted_by: principal.id,
+      expires_at: expiresAt,
+    });
+    await this.audit.record({
+      action: 'model.exception.grant',
+      decision: 'allow',
+      ...actorOf(principal),
+      target: `model:${model.name}@${version.version}`,
+      details: { modelVersionId: version.id, exceptionId: row.id, name: row.name, waives: row.waives, expiresAt: expiresAt.toISOString(), reason: row.reason },
+    });
+    return row;
+  }
+}
