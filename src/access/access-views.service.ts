@@ -1,0 +1,134 @@
+import { Injectable } from '@nestjs/common';
+import { AppError, requireUuid, requireValidDate } from '../common/app-error';
+import { LineageCatalogService, type DatasetFactsRow } from '../lineage/graph/lineage-catalog.service';
+import { AccessRepository, type AccessRequestRow, type GrantFilter, type GrantRow } from './access.repository';
+import type {
+  AccessActionEnum,
+  AccessChainType,
+  AccessDatasetType,
+  AccessGrantEndEnum,
+  AccessGrantType,
+  AccessPersonType,
+  AccessRequestStatusEnum,
+  AccessRequestType,
+  AccessReviewStageEnum,
+} from './dto/access.type';
+import type { DatasetRef } from './requests/access-request.service';
+
+type Cursor = { at: string; id: string } | null;
+
+/** The read side: requests and grants with their people, datasets and approvals, loaded in batches (no query per row). */
+@Injectable()
+export class AccessViewService {
+  constructor(
+    private readonly repository: AccessRepository,
+    private readonly lineage: LineageCatalogService,
+  ) {}
+
+  async requests(rows: AccessRequestRow[]): Promise<AccessRequestType[]> {
+    if (rows.length === 0) return [];
+    const ids = rows.map((r) => r.id);
+    const [approvals, grantIds, people, datasets] = await Promise.all([
+      this.repository.approvals(ids),
+      this.repository.grantIdsByRequest(ids),
+      this.people(rows.map((r) => r.requester_id)),
+      this.datasets(rows.map((r) => r.dataset_id)),
+    ]);
+    const approvers = await this.people(approvals.map((a) => a.approver_id));
+    return rows.map((r) => ({
+      id: r.id,
+      requester: people.get(r.requester_id)!,
+      dataset: datasets.get(r.dataset_id)!,
+      fields: r.fields,
+      action: r.action as AccessActionEnum,
+      purpose: r.purpose,
+      justification: r.justification,
+      durationDays: r.duration_days,
+      status: r.status as AccessRequestStatusEnum,
+      stage: r.stage as AccessReviewStageEnum | null,
+      requiredApprovals: r.required_approvals,
+      decidedAutomatically: r.decided_automatically,
+      ruleId: r.rule_id,
+      ruleFile: r.rule_file,
+      reason: r.reason,
+      facts: r.facts as unknown as Record<string, unknown>,
+      approvals: approvals
+        .filter((a) => a.request_id === r.id)
+        .map((a) => ({ approver: approvers.get(a.approver_id)!, decision: a.decision, authority: a.authority, reason: a.reason, decidedAt: a.decided_at })),
+      grantId: grantIds.get(r.id) ?? null,
+      createdAt: r.created_at,
+      escalatedAt: r.escalated_at,
+      decidedAt: r.decided_at,
+    }));
+  }
+
+  async grants(rows: GrantRow[]): Promise<AccessGrantType[]> {
+    if (rows.length === 0) return [];
+    const [requests, people, datasets] = await Promise.all([
+      this.repository.findRequests(rows.map((g) => g.request_id)).then((rs) => this.requests(rs)),
+      this.people(rows.flatMap((g) => (g.ended_by ? [g.principal_id, g.ended_by] : [g.principal_id]))),
+      this.datasets(rows.map((g) => g.dataset_id)),
+    ]);
+    const byId = new Map(requests.map((r) => [r.id, r]));
+    const now = Date.now();
+    return rows.map((g) => {
+      const request = byId.get(g.request_id)!;
+      const approvers = request.approvals.filter((a) => a.decision === 'approve').map((a) => a.approver.email ?? a.approver.id);
+      return {
+        id: g.id,
+        person: people.get(g.principal_id)!,
+        dataset: datasets.get(g.dataset_id)!,
+        action: g.action as AccessActionEnum,
+        fields: g.fields,
+        grantedAt: g.granted_at,
+        expiresAt: g.expires_at,
+        endedAt: g.ended_at,
+        endReason: g.end_reason as AccessGrantEndEnum | null,
+        endedBy: g.ended_by ? people.get(g.ended_by)! : null,
+        endNote: g.end_note,
+        active: g.ended_at === null && g.expires_at.getTime() > now,
+        grantedBy: request.decidedAutomatically ? `rule:${request.ruleId}` : `approvers:${approvers.join(',')}`,
+        request,
+      };
+    });
+  }
+
+  listGrants(filter: GrantFilter, after: Cursor, limit: number): Promise<GrantRow[]> {
+    return this.repository.listGrants(filter, after, limit);
+  }
+
+  async principalId(ref: string, field: string): Promise<string> {
+    const id = await this.repository.findPrincipalId(ref.trim());
+    if (!id) throw AppError.badInput(field, 'no such person (a principal id or the e-mail of someone who has signed in)');
+    return id;
+  }
+
+  /** The CISO's chain for one person, in one round of batched queries. */
+  async chain(ref: string): Promise<AccessChainType> {
+    const id = await this.principalId(ref, 'principal');
+    const rows = await this.repository.listGrants({ principalId: id }, null, 1000);
+    const [people, grants] = await Promise.all([this.people([id]), this.grants(rows)]);
+    return { person: people.get(id)!, grants };
+  }
+
+  /** Who could access the dataset at `at`: grants valid then, whether they later expired or were revoked. */
+  async accessAt(ref: DatasetRef, at: Date): Promise<AccessGrantType[]> {
+    requireValidDate('at', at);
+    let rows: DatasetFactsRow[];
+    if (ref.datasetId) rows = await this.lineage.datasetFacts({ ids: [requireUuid('datasetId', ref.datasetId)] });
+    else if (ref.namespace && ref.name) rows = await this.lineage.datasetFacts({ namespace: ref.namespace, name: ref.name });
+    else throw AppError.badInput('datasetId', 'give datasetId, or namespace and name');
+    if (!rows[0]) throw AppError.notFound('dataset');
+    return this.grants(await this.repository.grantsValidAt(rows[0].id, at));
+  }
+
+  private async people(ids: string[]): Promise<Map<string, AccessPersonType>> {
+    const rows = await this.repository.principals([...new Set(ids)]);
+    return new Map(rows.map((p) => [p.id, { id: p.id, email: p.email, name: p.name }]));
+  }
+
+  private async datasets(ids: string[]): Promise<Map<string, AccessDatasetType>> {
+    const rows = await this.lineage.datasetFacts({ ids: [...new Set(ids)] });
+    return new Map(rows.map((d) => [d.id, { id: d.id, namespace: d.namespace, name: d.name, domain: d.domain, owner: d.owner, sensitivity: d.sensitivity, tags: d.tags }]));
+  }
+}
