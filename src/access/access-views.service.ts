@@ -129,6 +129,8 @@ export class AccessViewService {
 
   private async datasets(ids: string[]): Promise<Map<string, AccessDatasetType>> {
     const rows = await this.lineage.datasetFacts({ ids: [...new Set(ids)] });
-    return new Map(rows.map((d) => [d.id, { id: d.id, namespace: d.namespace, name: d.name, domain: d.domain, owner: d.owner, sensitivity: d.sensitivity, tags: d.tags }]));
+    return new Map(
+      rows.map((d) => [d.id, { id: d.id, namespace: d.namespace, name: d.name, domain: d.domain, owner: d.owner, sensitivity: d.sensitivity, tags: d.tags }]),
+    );
   }
 }

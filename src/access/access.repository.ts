@@ -160,7 +160,8 @@ export class AccessRepository {
     if (filter.datasetId) add((p) => `r.dataset_id = ${p}`, filter.datasetId);
     if (filter.requesterId) add((p) => `r.requester_id = ${p}`, filter.requesterId);
     if (filter.ownerIn) add((p) => `r.dataset_id IN (SELECT id FROM lineage_datasets WHERE owner = ANY(${p}::text[]))`, filter.ownerIn);
-    if (filter.domainIn && !filter.domainIn.includes('*')) add((p) => `r.dataset_id IN (SELECT id FROM lineage_datasets WHERE domain = ANY(${p}::text[]))`, filter.domainIn);
+    if (filter.domainIn && !filter.domainIn.includes('*'))
+      add((p) => `r.dataset_id IN (SELECT id FROM lineage_datasets WHERE domain = ANY(${p}::text[]))`, filter.domainIn);
     if (after) {
       params.push(after.at, after.id);
       where.push(`(r.created_at, r.id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
@@ -209,7 +210,9 @@ export class AccessRepository {
   }
 
   async grantIdsByRequest(requestIds: string[]): Promise<Map<string, string>> {
-    const rows = await this.tx.query<{ id: string; request_id: string }>(`SELECT id, request_id FROM access_grants WHERE request_id = ANY($1::uuid[])`, [requestIds]);
+    const rows = await this.tx.query<{ id: string; request_id: string }>(`SELECT id, request_id FROM access_grants WHERE request_id = ANY($1::uuid[])`, [
+      requestIds,
+    ]);
     return new Map(rows.map((r) => [r.request_id, r.id]));
   }
 

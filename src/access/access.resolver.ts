@@ -46,7 +46,10 @@ function readCursor(after: string | null | undefined): { at: string; id: string 
 
 function page<R extends { id: string }, T>(rows: R[], first: number, at: (r: R) => Date, nodes: T[]): Connection<T> {
   const last = rows.slice(0, first).at(-1);
-  return { nodes: nodes.slice(0, first), pageInfo: { hasNextPage: rows.length > first, endCursor: last ? encodeCursor(`${at(last).toISOString()}|${last.id}`) : null } };
+  return {
+    nodes: nodes.slice(0, first),
+    pageInfo: { hasNextPage: rows.length > first, endCursor: last ? encodeCursor(`${at(last).toISOString()}|${last.id}`) : null },
+  };
 }
 
 const toRule = (r: AccessRule): AccessRuleType => ({
@@ -87,7 +90,11 @@ export class AccessResolver {
   @Requires('access.review')
   async accessRequests(@CurrentPrincipal() principal: Principal, @Args() args: AccessRequestsArgs): Promise<AccessRequestConnection> {
     const first = validatePageSize(args.first);
-    const filter = { status: args.status ?? undefined, stage: args.stage ?? undefined, datasetId: args.datasetId ? requireUuid('datasetId', args.datasetId) : undefined };
+    const filter = {
+      status: args.status ?? undefined,
+      stage: args.stage ?? undefined,
+      datasetId: args.datasetId ? requireUuid('datasetId', args.datasetId) : undefined,
+    };
     const rows = await this.requests.inbox(principal, filter, readCursor(args.after), first + 1);
     return page(rows, first, (r) => r.created_at, await this.views.requests(rows.slice(0, first)));
   }
@@ -148,7 +155,9 @@ export class AccessResolver {
     return this.rules.list().map(toRule);
   }
 
-  @Mutation(() => [AccessRuleType], { description: 'Re-reads policies/access-rules; a bad file is refused with its file, rule and field, and the current rules stay' })
+  @Mutation(() => [AccessRuleType], {
+    description: 'Re-reads policies/access-rules; a bad file is refused with its file, rule and field, and the current rules stay',
+  })
   @Requires('access.manage')
   async reloadAccessRules(@CurrentPrincipal() principal: Principal): Promise<AccessRuleType[]> {
     return (await this.rules.reloadAudited(principal)).map(toRule);

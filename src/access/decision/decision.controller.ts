@@ -59,7 +59,12 @@ function parse(body: unknown): { subject: string; dataset: string | { namespace:
   const d = b['dataset'];
   let dataset: string | { namespace: string; name: string };
   if (typeof d === 'string' && UUID.test(d)) dataset = d.toLowerCase();
-  else if (d && typeof d === 'object' && typeof (d as Record<string, unknown>)['namespace'] === 'string' && typeof (d as Record<string, unknown>)['name'] === 'string') {
+  else if (
+    d &&
+    typeof d === 'object' &&
+    typeof (d as Record<string, unknown>)['namespace'] === 'string' &&
+    typeof (d as Record<string, unknown>)['name'] === 'string'
+  ) {
     dataset = { namespace: (d as { namespace: string }).namespace, name: (d as { name: string }).name };
   } else throw AppError.badInput('/dataset', 'dataset must be a dataset id (UUID) or {namespace, name}');
   return { subject: b['subject'], dataset, action: action as AccessAction };

@@ -20,7 +20,10 @@ export enum AccessReviewStageEnum {
   OWNER = 'owner',
   RISK_OFFICER = 'risk_officer',
 }
-registerEnumType(AccessReviewStageEnum, { name: 'AccessReviewStage', description: "Whose inbox an escalated request is in: the dataset owner's, then (after the time limit) the domain risk officer's" });
+registerEnumType(AccessReviewStageEnum, {
+  name: 'AccessReviewStage',
+  description: "Whose inbox an escalated request is in: the dataset owner's, then (after the time limit) the domain risk officer's",
+});
 
 export enum AccessGrantEndEnum {
   REVOKED = 'revoked',

@@ -38,7 +38,13 @@ export class AccessGrantService {
       fields: request.fields,
       expires_at: expiresAt,
     });
-    const ruleId = await this.authorization.addExpiringGrant(`user:${request.requester_id}`, dataset.domain, `dataset:${dataset.id}`, request.action, expiresAt);
+    const ruleId = await this.authorization.addExpiringGrant(
+      `user:${request.requester_id}`,
+      dataset.domain,
+      `dataset:${dataset.id}`,
+      request.action,
+      expiresAt,
+    );
     await this.repository.setGrantPolicyRule(grant.id, ruleId);
     await this.announce('grant.created', grant, dataset, null);
     await this.audit.record({
@@ -63,7 +69,8 @@ export class AccessGrantService {
     if (!isOwner(principal, dataset.owner) && !holdsRole(roles, 'ciso', dataset.domain)) {
       throw new AppError(ErrorCode.FORBIDDEN, 'only the dataset owner or a CISO may revoke this grant');
     }
-    if (grant.ended_at !== null || grant.expires_at.getTime() <= Date.now()) throw new AppError(ErrorCode.CONFLICT, `grant has already ${grant.end_reason ?? 'expired'}`);
+    if (grant.ended_at !== null || grant.expires_at.getTime() <= Date.now())
+      throw new AppError(ErrorCode.CONFLICT, `grant has already ${grant.end_reason ?? 'expired'}`);
     const ended = await this.repository.endGrant(grant.id, 'revoked', principal.id, reason.trim());
     if (grant.policy_rule_id) await this.authorization.removeGrantLine(grant.policy_rule_id);
     await this.announce('grant.revoked', ended, dataset, reason.trim());

@@ -65,7 +65,7 @@ export class AccessIndex implements OnModuleInit, OnModuleDestroy {
     const datasetByName = new Map<string, string>();
     for (const r of rows) {
       let datasets = byPrincipal.get(r.principal_id);
-      if (!datasets) byPrincipal.set(r.principal_id, (datasets = new Map()));
+      if (!datasets) byPrincipal.set(r.principal_id, (datasets = new Map<string, IndexedGrant[]>()));
       const list = datasets.get(r.dataset_id);
       const grant = { id: r.id, action: r.action, expiresAt: r.expires_at.getTime() };
       if (list) list.push(grant);

@@ -31,7 +31,7 @@ export interface RequestOutcome {
 }
 
 const MAX_DURATION_DAYS = 365;
-const FIELD = /^[^\u0000-\u001f]{1,200}$/;
+const isFieldName = (f: string) => f.length >= 1 && f.length <= 200 && [...f].every((c) => c.charCodeAt(0) >= 0x20);
 const SWEEP_BATCH = 200;
 
 /**
@@ -53,7 +53,13 @@ export class AccessRequestService {
   async request(principal: Principal, input: AccessRequestInput): Promise<RequestOutcome> {
     if (principal.via !== 'oidc') throw new AppError(ErrorCode.FORBIDDEN, 'access is requested by people signed in with a token, not by API keys');
     if (!this.rules.isPurpose(input.purpose)) {
-      throw AppError.badInput('input.purpose', `purpose must be one of ${this.rules.purposeList().map((p) => p.id).join(', ')} (policies/access-purposes.yaml)`);
+      throw AppError.badInput(
+        'input.purpose',
+        `purpose must be one of ${this.rules
+          .purposeList()
+          .map((p) => p.id)
+          .join(', ')} (policies/access-purposes.yaml)`,
+      );
     }
     if (!Number.isInteger(input.durationDays) || input.durationDays < 1 || input.durationDays > MAX_DURATION_DAYS) {
       throw AppError.badInput('input.durationDays', `durationDays must be between 1 and ${MAX_DURATION_DAYS}; renewals are new requests`);
@@ -62,7 +68,7 @@ export class AccessRequestService {
     if (justification.length > 2000) throw AppError.badInput('input.justification', 'justification must be at most 2000 characters');
     const fields = [...new Set(input.fields ?? [])];
     fields.forEach((f, i) => {
-      if (!FIELD.test(f)) throw AppError.badInput(`input.fields.${i}`, 'field names are 1-200 printable characters');
+      if (!isFieldName(f)) throw AppError.badInput(`input.fields.${i}`, 'field names are 1-200 printable characters');
     });
     const dataset = await this.resolveDataset(input);
     const facts = await this.facts(principal, dataset, { action: input.action, purpose: input.purpose, durationDays: input.durationDays, fields });
@@ -112,7 +118,16 @@ export class AccessRequestService {
   /** An owner's or risk officer's approval; the grant is made once enough distinct people approved. */
   async approve(principal: Principal, id: string, note: string | null): Promise<RequestOutcome> {
     const { request, dataset, authority } = await this.reviewable(principal, id);
-    if (!(await this.repository.insertApproval({ request_id: id, approver_id: principal.id, approver_label: principalLabel(principal), decision: 'approve', authority, reason: note }))) {
+    if (
+      !(await this.repository.insertApproval({
+        request_id: id,
+        approver_id: principal.id,
+        approver_label: principalLabel(principal),
+        decision: 'approve',
+        authority,
+        reason: note,
+      }))
+    ) {
       throw new AppError(ErrorCode.CONFLICT, 'you have already approved this request; a second approver must be someone else');
     }
     const approvals = (await this.repository.approvals([id])).filter((a) => a.decision === 'approve');
@@ -141,7 +156,14 @@ export class AccessRequestService {
   async deny(principal: Principal, id: string, reason: string): Promise<AccessRequestRow> {
     if (reason.trim() === '') throw AppError.badInput('input.reason', 'a denial needs a reason the requester will see');
     const { dataset, authority } = await this.reviewable(principal, id);
-    await this.repository.insertApproval({ request_id: id, approver_id: principal.id, approver_label: principalLabel(principal), decision: 'deny', authority, reason });
+    await this.repository.insertApproval({
+      request_id: id,
+      approver_id: principal.id,
+      approver_label: principalLabel(principal),
+      decision: 'deny',
+      authority,
+      reason,
+    });
     await this.repository.finishRequest(id, 'denied', reason.trim());
     await this.audit.record({
       action: 'access.request.reject',
@@ -213,9 +235,7 @@ export class AccessRequestService {
       this.repository.listRequests({ ...f, ownerIn: undefined }, after, limit),
     ]);
     const merged = new Map([...owned, ...domain].map((r) => [r.id, r]));
-    return [...merged.values()]
-      .sort((a, b) => b.created_at.getTime() - a.created_at.getTime() || (a.id < b.id ? 1 : -1))
-      .slice(0, limit);
+    return [...merged.values()].sort((a, b) => b.created_at.getTime() - a.created_at.getTime() || (a.id < b.id ? 1 : -1)).slice(0, limit);
   }
 
   private async reviewable(principal: Principal, id: string) {
@@ -225,8 +245,13 @@ export class AccessRequestService {
     const [dataset] = await this.lineage.datasetFacts({ ids: [request.dataset_id] });
     if (!dataset) throw AppError.notFound('dataset');
     const roles = [...principal.roles, ...this.authorization.assignedRoles(principal.subject)];
-    const authority = isOwner(principal, dataset.owner) ? ('owner' as const) : holdsRole(roles, 'risk_officer', dataset.domain) ? ('risk_officer' as const) : null;
-    if (!authority) throw new AppError(ErrorCode.FORBIDDEN, `only the owner of the dataset or a risk officer of domain ${dataset.domain} may decide on this request`);
+    const authority = isOwner(principal, dataset.owner)
+      ? ('owner' as const)
+      : holdsRole(roles, 'risk_officer', dataset.domain)
+        ? ('risk_officer' as const)
+        : null;
+    if (!authority)
+      throw new AppError(ErrorCode.FORBIDDEN, `only the owner of the dataset or a risk officer of domain ${dataset.domain} may decide on this request`);
     if (request.status !== 'escalated') throw new AppError(ErrorCode.CONFLICT, `request is already ${request.status}`);
     return { request, dataset, authority };
   }

@@ -15,7 +15,10 @@ export class RequesterFactsService {
     private readonly audit: GovernanceAuditService,
   ) {}
 
-  async setAttestation(actor: Principal, input: { principal: string; kind: string; expiresAt?: Date | null }): Promise<{ principalId: string; kind: string; expiresAt: Date | null }> {
+  async setAttestation(
+    actor: Principal,
+    input: { principal: string; kind: string; expiresAt?: Date | null },
+  ): Promise<{ principalId: string; kind: string; expiresAt: Date | null }> {
     if (!KIND.test(input.kind)) throw AppError.badInput('input.kind', 'kind is 1-60 lowercase letters, digits and -');
     const expiresAt = input.expiresAt ? requireValidDate('input.expiresAt', input.expiresAt) : null;
     const principalId = await this.person(input.principal);

@@ -1,4 +1,4 @@
-import Ajv2020, { type ErrorObject } from 'ajv/dist/2020';
+import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
@@ -116,8 +116,13 @@ const RULES_SCHEMA = {
   },
 } as const;
 
+interface RuleFile {
+  rules: Omit<AccessRule, 'file'>[];
+}
+
 const ajv = new Ajv2020({ allErrors: false, strict: false });
-const validateFile = ajv.compile(RULES_SCHEMA);
+// Untyped on purpose: the schema checks the shape, RuleFile states it.
+const validateFile: ValidateFunction = ajv.compile(RULES_SCHEMA);
 
 export class RuleFileError extends Error {
   constructor(
@@ -137,7 +142,8 @@ export function loadPurposes(policiesDir: string): Map<string, string> {
   const doc = parse(readFileSync(file, 'utf8')) as { purposes?: { id?: unknown; description?: unknown }[] } | null;
   const out = new Map<string, string>();
   (doc?.purposes ?? []).forEach((p, i) => {
-    if (typeof p.id !== 'string' || !/^[a-z0-9-]{1,60}$/.test(p.id)) throw new RuleFileError('access-purposes.yaml', null, `purposes[${i}].id`, 'must be lowercase letters, digits and -');
+    if (typeof p.id !== 'string' || !/^[a-z0-9-]{1,60}$/.test(p.id))
+      throw new RuleFileError('access-purposes.yaml', null, `purposes[${i}].id`, 'must be lowercase letters, digits and -');
     out.set(p.id, typeof p.description === 'string' ? p.description : '');
   });
   if (out.size === 0) throw new RuleFileError('access-purposes.yaml', null, 'purposes', 'must list at least one purpose');
@@ -165,8 +171,7 @@ export function loadAccessRules(policiesDir: string, purposes: ReadonlyMap<strin
       throw new RuleFileError(file, null, '(document)', (error as Error).message.split('\n')[0]!);
     }
     if (!validateFile(doc)) throw toRuleFileError(file, doc, validateFile.errors ?? []);
-    const parsed = doc as unknown as { rules: Omit<AccessRule, 'file'>[] };
-    for (const rule of parsed.rules) {
+    for (const rule of (doc as RuleFile).rules) {
       const previous = seen.get(rule.id);
       if (previous) throw new RuleFileError(file, rule.id, 'id', `duplicates the rule of the same id in ${previous}`);
       seen.set(rule.id, file);

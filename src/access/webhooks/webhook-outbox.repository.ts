@@ -25,10 +25,12 @@ export class WebhookOutboxRepository {
 
   async enqueue(event: WebhookEvent, grantId: string, targets: string[], payload: Record<string, unknown>): Promise<void> {
     if (targets.length === 0) return;
-    await this.tx.query(
-      `INSERT INTO access_webhook_outbox (event, grant_id, target_url, payload) SELECT $1, $2, t, $4 FROM unnest($3::text[]) AS t`,
-      [event, grantId, targets, JSON.stringify(payload)],
-    );
+    await this.tx.query(`INSERT INTO access_webhook_outbox (event, grant_id, target_url, payload) SELECT $1, $2, t, $4 FROM unnest($3::text[]) AS t`, [
+      event,
+      grantId,
+      targets,
+      JSON.stringify(payload),
+    ]);
   }
 
   /**
@@ -46,7 +48,10 @@ export class WebhookOutboxRepository {
   }
 
   async delivered(id: string): Promise<void> {
-    await this.tx.query(`UPDATE access_webhook_outbox SET status = 'delivered', attempts = attempts + 1, delivered_at = now(), last_error = NULL WHERE id = $1`, [id]);
+    await this.tx.query(
+      `UPDATE access_webhook_outbox SET status = 'delivered', attempts = attempts + 1, delivered_at = now(), last_error = NULL WHERE id = $1`,
+      [id],
+    );
   }
 
   async failed(id: string, error: string, retryAt: Date | null): Promise<void> {
