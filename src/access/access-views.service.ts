@@ -25,16 +25,14 @@ export class AccessViewService {
     private readonly lineage: LineageCatalogService,
   ) {}
 
+  /** Sequential queries: inside a mutation they share the transaction's single connection. */
   async requests(rows: AccessRequestRow[]): Promise<AccessRequestType[]> {
     if (rows.length === 0) return [];
     const ids = rows.map((r) => r.id);
-    const [approvals, grantIds, people, datasets] = await Promise.all([
-      this.repository.approvals(ids),
-      this.repository.grantIdsByRequest(ids),
-      this.people(rows.map((r) => r.requester_id)),
-      this.datasets(rows.map((r) => r.dataset_id)),
-    ]);
-    const approvers = await this.people(approvals.map((a) => a.approver_id));
+    const approvals = await this.repository.approvals(ids);
+    const grantIds = await this.repository.grantIdsByRequest(ids);
+    const people = await this.people([...rows.map((r) => r.requester_id), ...approvals.map((a) => a.approver_id)]);
+    const datasets = await this.datasets(rows.map((r) => r.dataset_id));
     return rows.map((r) => ({
       id: r.id,
       requester: people.get(r.requester_id)!,
@@ -54,7 +52,7 @@ export class AccessViewService {
       facts: r.facts as unknown as Record<string, unknown>,
       approvals: approvals
         .filter((a) => a.request_id === r.id)
-        .map((a) => ({ approver: approvers.get(a.approver_id)!, decision: a.decision, authority: a.authority, reason: a.reason, decidedAt: a.decided_at })),
+        .map((a) => ({ approver: people.get(a.approver_id)!, decision: a.decision, authority: a.authority, reason: a.reason, decidedAt: a.decided_at })),
       grantId: grantIds.get(r.id) ?? null,
       createdAt: r.created_at,
       escalatedAt: r.escalated_at,
@@ -62,22 +60,23 @@ export class AccessViewService {
     }));
   }
 
-  async grants(rows: GrantRow[]): Promise<AccessGrantType[]> {
+  /** `known`: request views already built (a decision's own), so they are not loaded again. */
+  async grants(rows: GrantRow[], known: AccessRequestType[] = []): Promise<AccessGrantType[]> {
     if (rows.length === 0) return [];
-    const [requests, people, datasets] = await Promise.all([
-      this.repository.findRequests(rows.map((g) => g.request_id)).then((rs) => this.requests(rs)),
-      this.people(rows.flatMap((g) => (g.ended_by ? [g.principal_id, g.ended_by] : [g.principal_id]))),
-      this.datasets(rows.map((g) => g.dataset_id)),
-    ]);
-    const byId = new Map(requests.map((r) => [r.id, r]));
+    const byId = new Map(known.map((r) => [r.id, r]));
+    const missing = rows.filter((g) => !byId.has(g.request_id)).map((g) => g.request_id);
+    if (missing.length > 0) for (const r of await this.requests(await this.repository.findRequests(missing))) byId.set(r.id, r);
+    const enders = rows.flatMap((g) => (g.ended_by ? [g.ended_by] : []));
+    const people = enders.length > 0 ? await this.people(enders) : new Map<string, AccessPersonType>();
     const now = Date.now();
     return rows.map((g) => {
       const request = byId.get(g.request_id)!;
       const approvers = request.approvals.filter((a) => a.decision === 'approve').map((a) => a.approver.email ?? a.approver.id);
       return {
         id: g.id,
-        person: people.get(g.principal_id)!,
-        dataset: datasets.get(g.dataset_id)!,
+        // The grant's holder and dataset are its request's.
+        person: request.requester,
+        dataset: request.dataset,
         action: g.action as AccessActionEnum,
         fields: g.fields,
         grantedAt: g.granted_at,
@@ -107,8 +106,8 @@ export class AccessViewService {
   async chain(ref: string): Promise<AccessChainType> {
     const id = await this.principalId(ref, 'principal');
     const rows = await this.repository.listGrants({ principalId: id }, null, 1000);
-    const [people, grants] = await Promise.all([this.people([id]), this.grants(rows)]);
-    return { person: people.get(id)!, grants };
+    const people = await this.people([id]);
+    return { person: people.get(id)!, grants: await this.grants(rows) };
   }
 
   /** Who could access the dataset at `at`: grants valid then, whether they later expired or were revoked. */

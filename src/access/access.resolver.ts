@@ -184,7 +184,7 @@ export class AccessResolver {
 
   private async decision(outcome: RequestOutcome): Promise<AccessDecisionType> {
     const [request] = await this.views.requests([outcome.request]);
-    const [grant] = outcome.grant ? await this.views.grants([outcome.grant]) : [];
+    const [grant] = outcome.grant ? await this.views.grants([outcome.grant], [request!]) : [];
     return { request: request!, grant: grant ?? null };
   }
 }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Principal } from '../../auth/principal';
 import { AuthorizationService } from '../../authz/authorization.service';
 import { AppError, ErrorCode } from '../../common/app-error';
-import { GovernanceAuditService } from '../../governance-audit/governance-audit.service';
+import { GovernanceAuditService, type AuditEventInput } from '../../governance-audit/governance-audit.service';
 import { LineageCatalogService, type DatasetFactsRow } from '../../lineage/graph/lineage-catalog.service';
 import { holdsRole, isOwner, principalLabel } from '../access-people';
 import { AccessRepository, type AccessRequestRow, type GrantRow } from '../access.repository';
@@ -27,8 +27,17 @@ export class AccessGrantService {
     private readonly webhooks: WebhookDeliveryService,
   ) {}
 
-  /** Called inside the transaction that approves `request`. */
-  async grant(request: AccessRequestRow, dataset: DatasetFactsRow, durationDays: number, via: string, actor: Principal | null): Promise<GrantRow> {
+  /**
+   * Called inside the transaction that approves `request`. Returns the grant and its audit event,
+   * which the caller records after its own: audit rows serialise writers until commit, so they come last.
+   */
+  async grant(
+    request: AccessRequestRow,
+    dataset: DatasetFactsRow,
+    durationDays: number,
+    via: string,
+    actor: Principal | null,
+  ): Promise<{ grant: GrantRow; event: AuditEventInput }> {
     const expiresAt = new Date(Date.now() + durationDays * DAY_MS);
     const grant = await this.repository.insertGrant({
       request_id: request.id,
@@ -47,7 +56,7 @@ export class AccessGrantService {
     );
     await this.repository.setGrantPolicyRule(grant.id, ruleId);
     await this.announce('grant.created', grant, dataset, null);
-    await this.audit.record({
+    const event: AuditEventInput = {
       action: 'access.grant.create',
       decision: 'allow',
       actorId: actor?.id ?? null,
@@ -55,8 +64,8 @@ export class AccessGrantService {
       target: `dataset:${dataset.namespace}/${dataset.name}`,
       reason: `${request.action} for ${request.facts.requester.label ?? request.requester_id} until ${expiresAt.toISOString()} (${via})`,
       details: { grantId: grant.id, requestId: request.id, principalId: request.requester_id, action: request.action, expiresAt, via, policyRuleId: ruleId },
-    });
-    return { ...grant, policy_rule_id: ruleId };
+    };
+    return { grant: { ...grant, policy_rule_id: ruleId }, event };
   }
 
   /** Dataset owners and CISOs revoke at any time, with a reason; others get NOT_FOUND-free FORBIDDEN. */

@@ -102,6 +102,8 @@ export class AccessRequestService {
       escalated_at: escalated ? now : null,
       decided_at: escalated ? null : now,
     });
+    // Writes first, audit rows last: the audit chain serialises writers until commit.
+    const granted = outcome === 'approve' ? await this.grants.grant(request, dataset, request.duration_days, `rule:${request.rule_id}`, null) : null;
     await this.audit.record({
       action: `access.request.${outcome}`,
       decision: outcome === 'deny' ? 'deny' : 'allow',
@@ -111,8 +113,8 @@ export class AccessRequestService {
       reason,
       details: { requestId: request.id, ruleId: request.rule_id, ruleFile: request.rule_file, facts, stage: request.stage },
     });
-    const grant = outcome === 'approve' ? await this.grants.grant(request, dataset, request.duration_days, `rule:${request.rule_id}`, null) : null;
-    return { request, grant };
+    if (granted) await this.audit.record(granted.event);
+    return { request, grant: granted?.grant ?? null };
   }
 
   /** An owner's or risk officer's approval; the grant is made once enough distinct people approved. */
@@ -149,8 +151,9 @@ export class AccessRequestService {
     const approvers = approvals.map((a) => a.approver_label ?? a.approver_id).join(', ');
     await this.repository.finishRequest(id, 'approved', `approved by ${approvers}`);
     const updated = (await this.repository.findRequests([id]))[0]!;
-    const grant = await this.grants.grant(updated, dataset, Math.min(updated.duration_days, MAX_DURATION_DAYS), `approved by ${approvers}`, principal);
-    return { request: updated, grant };
+    const granted = await this.grants.grant(updated, dataset, Math.min(updated.duration_days, MAX_DURATION_DAYS), `approved by ${approvers}`, principal);
+    await this.audit.record(granted.event);
+    return { request: updated, grant: granted.grant };
   }
 
   async deny(principal: Principal, id: string, reason: string): Promise<AccessRequestRow> {
@@ -230,10 +233,8 @@ export class AccessRequestService {
   }
 
   private async inboxEither(f: InboxFilter, after: { at: string; id: string } | null, limit: number): Promise<AccessRequestRow[]> {
-    const [owned, domain] = await Promise.all([
-      this.repository.listRequests({ ...f, domainIn: undefined }, after, limit),
-      this.repository.listRequests({ ...f, ownerIn: undefined }, after, limit),
-    ]);
+    const owned = await this.repository.listRequests({ ...f, domainIn: undefined }, after, limit);
+    const domain = await this.repository.listRequests({ ...f, ownerIn: undefined }, after, limit);
     const merged = new Map([...owned, ...domain].map((r) => [r.id, r]));
     return [...merged.values()].sort((a, b) => b.created_at.getTime() - a.created_at.getTime() || (a.id < b.id ? 1 : -1)).slice(0, limit);
   }
