@@ -4,6 +4,7 @@ import { LineageCatalogService, type DatasetFactsRow } from '../lineage/graph/li
 import { AccessRepository, type AccessRequestRow, type GrantFilter, type GrantRow } from './access.repository';
 import type {
   AccessActionEnum,
+  AccessApprovalType,
   AccessChainType,
   AccessDatasetType,
   AccessGrantEndEnum,
@@ -25,6 +26,12 @@ export class AccessViewService {
     private readonly lineage: LineageCatalogService,
   ) {}
 
+  /** A new request's view from what its decision already holds, without reading it back. */
+  decided(r: AccessRequestRow, requester: AccessPersonType, grant: GrantRow | null): AccessRequestType {
+    const d = r.facts.dataset;
+    return this.toRequest(r, requester, { ...d }, [], grant?.id ?? null);
+  }
+
   /** Sequential queries: inside a mutation they share the transaction's single connection. */
   async requests(rows: AccessRequestRow[]): Promise<AccessRequestType[]> {
     if (rows.length === 0) return [];
@@ -33,10 +40,30 @@ export class AccessViewService {
     const grantIds = await this.repository.grantIdsByRequest(ids);
     const people = await this.people([...rows.map((r) => r.requester_id), ...approvals.map((a) => a.approver_id)]);
     const datasets = await this.datasets(rows.map((r) => r.dataset_id));
-    return rows.map((r) => ({
+    return rows.map((r) =>
+      this.toRequest(
+        r,
+        people.get(r.requester_id)!,
+        datasets.get(r.dataset_id)!,
+        approvals
+          .filter((a) => a.request_id === r.id)
+          .map((a) => ({ approver: people.get(a.approver_id)!, decision: a.decision, authority: a.authority, reason: a.reason, decidedAt: a.decided_at })),
+        grantIds.get(r.id) ?? null,
+      ),
+    );
+  }
+
+  private toRequest(
+    r: AccessRequestRow,
+    requester: AccessPersonType,
+    dataset: AccessDatasetType,
+    approvals: AccessApprovalType[],
+    grantId: string | null,
+  ): AccessRequestType {
+    return {
       id: r.id,
-      requester: people.get(r.requester_id)!,
-      dataset: datasets.get(r.dataset_id)!,
+      requester,
+      dataset,
       fields: r.fields,
       action: r.action as AccessActionEnum,
       purpose: r.purpose,
@@ -50,14 +77,12 @@ export class AccessViewService {
       ruleFile: r.rule_file,
       reason: r.reason,
       facts: r.facts as unknown as Record<string, unknown>,
-      approvals: approvals
-        .filter((a) => a.request_id === r.id)
-        .map((a) => ({ approver: people.get(a.approver_id)!, decision: a.decision, authority: a.authority, reason: a.reason, decidedAt: a.decided_at })),
-      grantId: grantIds.get(r.id) ?? null,
+      approvals,
+      grantId,
       createdAt: r.created_at,
       escalatedAt: r.escalated_at,
       decidedAt: r.decided_at,
-    }));
+    };
   }
 
   /** `known`: request views already built (a decision's own), so they are not loaded again. */

@@ -201,10 +201,12 @@ export class AccessRepository {
     return this.tx.query<ApprovalRow>(`SELECT * FROM access_approvals WHERE request_id = ANY($1::uuid[]) ORDER BY decided_at`, [requestIds]);
   }
 
-  async insertGrant(g: Pick<GrantRow, 'request_id' | 'principal_id' | 'dataset_id' | 'action' | 'fields' | 'expires_at'>): Promise<GrantRow> {
+  async insertGrant(
+    g: Pick<GrantRow, 'request_id' | 'principal_id' | 'dataset_id' | 'action' | 'fields' | 'expires_at' | 'policy_rule_id'>,
+  ): Promise<GrantRow> {
     const rows = await this.tx.query<GrantRow>(
-      `INSERT INTO access_grants (request_id, principal_id, dataset_id, action, fields, expires_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING *`,
-      [g.request_id, g.principal_id, g.dataset_id, g.action, g.fields, g.expires_at],
+      `INSERT INTO access_grants (request_id, principal_id, dataset_id, action, fields, expires_at, policy_rule_id) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *`,
+      [g.request_id, g.principal_id, g.dataset_id, g.action, g.fields, g.expires_at, g.policy_rule_id],
     );
     return rows[0]!;
   }
@@ -214,10 +216,6 @@ export class AccessRepository {
       requestIds,
     ]);
     return new Map(rows.map((r) => [r.request_id, r.id]));
-  }
-
-  async setGrantPolicyRule(id: string, policyRuleId: string): Promise<void> {
-    await this.tx.query(`UPDATE access_grants SET policy_rule_id = $2 WHERE id = $1`, [id, policyRuleId]);
   }
 
   async lockGrant(id: string): Promise<GrantRow | null> {

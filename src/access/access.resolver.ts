@@ -75,7 +75,10 @@ export class AccessResolver {
   @Mutation(() => AccessDecisionType, { description: 'Ask for a dataset; the rules decide at once (approve, deny) or escalate to people' })
   @Requires('access.request')
   async requestDatasetAccess(@CurrentPrincipal() principal: Principal, @Args('input') input: RequestDatasetAccessInput): Promise<AccessDecisionType> {
-    return this.decision(await this.requests.request(principal, input));
+    const outcome = await this.requests.request(principal, input);
+    const request = this.views.decided(outcome.request, { id: principal.id, email: principal.email ?? null, name: principal.name ?? null }, outcome.grant);
+    const [grant] = outcome.grant ? await this.views.grants([outcome.grant], [request]) : [];
+    return { request, grant: grant ?? null };
   }
 
   @Query(() => AccessRequestConnection, { description: "The caller's own requests, newest first" })

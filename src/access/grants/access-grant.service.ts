@@ -39,14 +39,6 @@ export class AccessGrantService {
     actor: Principal | null,
   ): Promise<{ grant: GrantRow; event: AuditEventInput }> {
     const expiresAt = new Date(Date.now() + durationDays * DAY_MS);
-    const grant = await this.repository.insertGrant({
-      request_id: request.id,
-      principal_id: request.requester_id,
-      dataset_id: dataset.id,
-      action: request.action,
-      fields: request.fields,
-      expires_at: expiresAt,
-    });
     const ruleId = await this.authorization.addExpiringGrant(
       `user:${request.requester_id}`,
       dataset.domain,
@@ -54,7 +46,15 @@ export class AccessGrantService {
       request.action,
       expiresAt,
     );
-    await this.repository.setGrantPolicyRule(grant.id, ruleId);
+    const grant = await this.repository.insertGrant({
+      request_id: request.id,
+      principal_id: request.requester_id,
+      dataset_id: dataset.id,
+      action: request.action,
+      fields: request.fields,
+      expires_at: expiresAt,
+      policy_rule_id: ruleId,
+    });
     await this.announce('grant.created', grant, dataset, null);
     const event: AuditEventInput = {
       action: 'access.grant.create',
@@ -65,7 +65,7 @@ export class AccessGrantService {
       reason: `${request.action} for ${request.facts.requester.label ?? request.requester_id} until ${expiresAt.toISOString()} (${via})`,
       details: { grantId: grant.id, requestId: request.id, principalId: request.requester_id, action: request.action, expiresAt, via, policyRuleId: ruleId },
     };
-    return { grant: { ...grant, policy_rule_id: ruleId }, event };
+    return { grant, event };
   }
 
   /** Dataset owners and CISOs revoke at any time, with a reason; others get NOT_FOUND-free FORBIDDEN. */
