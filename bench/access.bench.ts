@@ -272,9 +272,9 @@ async function main(): Promise<void> {
     // ---------------------------------------------------------------------------------------------
     section(`${settings.requests} access requests (GraphQL over HTTP, ${settings.concurrency} at a time)`);
     say(
-      `mix: requested sensitivity ${REQUEST_SENSITIVITY.map(([k, w]) => `${k} ${w * 100}%`).join(', ')}; ${OWN_DOMAIN_SHARE * 100}% in the requester's own domain; ` +
-        `actions ${ACTIONS.map(([k, w]) => `${k} ${w * 100}%`).join(', ')}; purposes ${PURPOSES.map(([k, w]) => `${k} ${Math.round(w * 100)}%`).join(', ')}; ` +
-        `durations ${DURATIONS.map(([k, w]) => `${k} d ${w * 100}%`).join(', ')}`,
+      `mix: requested sensitivity ${REQUEST_SENSITIVITY.map(([k, w]) => `${k} ${Math.round(w * 100)}%`).join(', ')}; ${OWN_DOMAIN_SHARE * 100}% in the requester's own domain; ` +
+        `actions ${ACTIONS.map(([k, w]) => `${k} ${Math.round(w * 100)}%`).join(', ')}; purposes ${PURPOSES.map(([k, w]) => `${k} ${Math.round(w * 100)}%`).join(', ')}; ` +
+        `durations ${DURATIONS.map(([k, w]) => `${k} d ${Math.round(w * 100)}%`).join(', ')}`,
     );
     const MUTATION = `mutation($input: RequestDatasetAccessInput!) { requestDatasetAccess(input: $input) { request { status ruleId decidedAutomatically } grant { id } } }`;
     const plan = Array.from({ length: settings.requests }, () => {
@@ -448,7 +448,8 @@ async function main(): Promise<void> {
         `denied p99 ${fixed(denied.latencyP99Ms / Math.max(health.latency.p99, 0.001), 2)}×`,
     );
     say(
-      `${denied.total2xx} denied answers → ${denials!.n} governance audit rows covering ${denials!.answers} denials (identical denials in one 50 ms window share a row, with their count)`,
+      `${denied.total2xx + fewDenied.total2xx} denied answers (both runs) → ${denials!.n} governance audit rows covering ${denials!.answers} denials ` +
+        `(identical denials in one 50 ms window share a row, with their count)`,
     );
 
     // ---------------------------------------------------------------------------------------------

@@ -52,8 +52,8 @@ export class PolicyWatcher {
 
   /**
    * Debounced, and paced by the reload's own cost: under a stream of changes (grants being made
-   * every few milliseconds) a reload that takes R ms runs at most every 4R ms, so reloading never
-   * takes more than a fifth of the process's time however large the policy grows.
+   * every few milliseconds) a reload that takes R ms runs at most every 8R ms, so reloading never
+   * takes more than a ninth of the process's time however large the policy grows.
    */
   private schedule(): void {
     if (this.timer || this.stopped) return;
@@ -65,7 +65,7 @@ export class PolicyWatcher {
           .catch((error: Error) => this.logger.error(`policy reload failed: ${error.message}`))
           .finally(() => (this.lastRunMs = performance.now() - started));
       },
-      Math.max(this.debounceMs, 4 * this.lastRunMs),
+      Math.max(this.debounceMs, 8 * this.lastRunMs),
     );
   }
 

@@ -63,11 +63,12 @@ export class PolicyRepository {
 
   /** Adds an allow line that stops matching at `expiresAt` (kept in v5); returns its id. */
   async insertExpiring(values: [string, string, string, string], expiresAt: Date): Promise<string> {
+    // One round trip: the insert and its NOTIFY (delivered on commit) in one statement.
     const rows = await this.tx.query<{ id: string }>(
-      `INSERT INTO casbin_rule (ptype, v0, v1, v2, v3, v4, v5) VALUES ('p', $1, $2, $3, $4, 'allow', $5) RETURNING id`,
-      [...values, expiresAt.toISOString()],
+      `WITH added AS (INSERT INTO casbin_rule (ptype, v0, v1, v2, v3, v4, v5) VALUES ('p', $1, $2, $3, $4, 'allow', $5) RETURNING id)
+       SELECT id, pg_notify($6, '') FROM added`,
+      [...values, expiresAt.toISOString(), POLICY_CHANNEL],
     );
-    await this.notify();
     return rows[0]!.id;
   }
 
