@@ -87,7 +87,8 @@ export class AccessIndex implements OnModuleInit, OnModuleDestroy {
 
   /** Synchronous: a check touches only the subject's grants on one dataset. */
   decide(subject: string, dataset: string | { namespace: string; name: string }, action: AccessAction): IndexDecision {
-    const principalId = subject.startsWith('user:') ? subject.slice(5) : subject.includes('@') ? this.principalByEmail.get(subject.toLowerCase()) : subject;
+    const ref = subject.toLowerCase();
+    const principalId = ref.startsWith('user:') ? ref.slice(5) : ref.includes('@') ? this.principalByEmail.get(ref) : ref;
     const datasetId = typeof dataset === 'string' ? dataset : this.datasetByName.get(`${dataset.namespace}\u0000${dataset.name}`);
     const grants = principalId && datasetId ? this.byPrincipal.get(principalId)?.get(datasetId) : undefined;
     if (!grants) return { allowed: false, reason: 'no grant for this subject on this dataset', grantId: null, expiresAt: null };

@@ -134,24 +134,27 @@ export class AccessRequestService {
     }
     const approvals = (await this.repository.approvals([id])).filter((a) => a.decision === 'approve');
     const complete = approvals.length >= request.required_approvals;
-    await this.audit.record({
+    const event = {
       action: 'access.request.approve',
-      decision: 'allow',
+      decision: 'allow' as const,
       actorId: principal.id,
       actorLabel: principalLabel(principal),
       target: `dataset:${dataset.namespace}/${dataset.name}`,
       reason: note ?? `approved as ${authority}`,
       details: { requestId: id, authority, approvals: approvals.length, required: request.required_approvals },
-    });
+    };
     if (!complete) {
       // The owner approved restricted data: the second approval is the risk officer's.
       if (request.stage === 'owner' && authority === 'owner') await this.repository.setStage(id, 'risk_officer');
+      await this.audit.record(event);
       return { request: (await this.repository.findRequests([id]))[0]!, grant: null };
     }
     const approvers = approvals.map((a) => a.approver_label ?? a.approver_id).join(', ');
     await this.repository.finishRequest(id, 'approved', `approved by ${approvers}`);
     const updated = (await this.repository.findRequests([id]))[0]!;
     const granted = await this.grants.grant(updated, dataset, Math.min(updated.duration_days, MAX_DURATION_DAYS), `approved by ${approvers}`, principal);
+    // Writes first, audit rows last (see request()).
+    await this.audit.record(event);
     await this.audit.record(granted.event);
     return { request: updated, grant: granted.grant };
   }
