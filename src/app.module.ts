@@ -5,6 +5,7 @@ import { MercuriusDriver, type MercuriusDriverConfig } from '@nestjs/mercurius';
 import { GraphQLError, NoSchemaIntrospectionCustomRule, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { getComplexity, simpleEstimator } from 'graphql-query-complexity';
 import type { Logger } from 'pino';
+import { AccessModule } from './access/access.module';
 import { AuthModule } from './auth/auth.module';
 import { AccessGuard } from './authz/access.guard';
 import { AuthzModule } from './authz/authz.module';
@@ -46,6 +47,7 @@ export class AppModule {
         LineageModule,
         PiiServiceModule,
         ModelCardsModule,
+        AccessModule,
         GraphQLModule.forRootAsync<MercuriusDriverConfig>({
           driver: MercuriusDriver,
           inject: [CHARTER_CONFIG],

@@ -101,6 +101,47 @@ const OPERATIONS: Operation[] = [
     query: `mutation { grantPromotionException(input: { modelVersionId: "${ZERO_UUID}", name: "x", reason: "x", waives: [BIAS_REPORT], expiresAt: "2099-01-01T00:00:00Z" }) { id } }`,
     allowed: ['admin', 'risk'],
   },
+  // Dataset access requests (issue 7).
+  ...((): Operation[] => {
+    const requesters: User[] = ['admin', 'risk', 'ciso', 'compliance', 'ds', 'owner'];
+    const reviewers: User[] = ['admin', 'risk', 'ciso', 'compliance', 'owner'];
+    const readers: User[] = ['admin', 'risk', 'ciso', 'compliance', 'owner'];
+    return [
+      {
+        name: 'requestDatasetAccess',
+        query: `mutation { requestDatasetAccess(input: { datasetId: "${ZERO_UUID}", action: READ, purpose: "analytics", durationDays: 1 }) { request { id } } }`,
+        allowed: requesters,
+      },
+      { name: 'myAccessRequests', query: '{ myAccessRequests(first: 1) { nodes { id } } }', allowed: requesters },
+      { name: 'accessPurposes', query: '{ accessPurposes { id } }', allowed: requesters },
+      { name: 'accessRules', query: '{ accessRules { id } }', allowed: requesters },
+      { name: 'accessRequests', query: '{ accessRequests(first: 1) { nodes { id } } }', allowed: reviewers },
+      { name: 'approveAccessRequest', query: `mutation { approveAccessRequest(input: { requestId: "${ZERO_UUID}" }) { request { id } } }`, allowed: reviewers },
+      { name: 'denyAccessRequest', query: `mutation { denyAccessRequest(input: { requestId: "${ZERO_UUID}", reason: "x" }) { id } }`, allowed: reviewers },
+      {
+        name: 'revokeAccessGrant',
+        query: `mutation { revokeAccessGrant(input: { grantId: "${ZERO_UUID}", reason: "x" }) { id } }`,
+        allowed: ['admin', 'ciso', 'owner'],
+      },
+      { name: 'accessGrants', query: '{ accessGrants(first: 1) { nodes { id } } }', allowed: readers },
+      { name: 'accessChain', query: `{ accessChain(principal: "${ZERO_UUID}") { person { id } } }`, allowed: readers },
+      { name: 'datasetAccessAt', query: `{ datasetAccessAt(datasetId: "${ZERO_UUID}", at: "2026-01-01T00:00:00Z") { id } }`, allowed: readers },
+      { name: 'accessWebhookDeliveries', query: '{ accessWebhookDeliveries(first: 1) { nodes { id } } }', allowed: readers },
+      { name: 'retryAccessWebhook', query: 'mutation { retryAccessWebhook(id: "1") { id } }', allowed: ['admin'] },
+      { name: 'reloadAccessRules', query: 'mutation { reloadAccessRules { id } }', allowed: ['admin'] },
+      {
+        name: 'setAccessAttestation',
+        query: `mutation { setAccessAttestation(input: { principal: "${ZERO_UUID}", kind: "privacy-training" }) { kind } }`,
+        allowed: ['admin', 'compliance'],
+      },
+      {
+        name: 'openAccessViolation',
+        query: `mutation { openAccessViolation(input: { principal: "${ZERO_UUID}", description: "x" }) { id } }`,
+        allowed: ['admin', 'compliance'],
+      },
+      { name: 'closeAccessViolation', query: `mutation { closeAccessViolation(id: "${ZERO_UUID}") }`, allowed: ['admin', 'compliance'] },
+    ];
+  })(),
 ];
 
 describe('role x operation matrix under the default policy', () => {

@@ -44,7 +44,7 @@ describe('OpenLineage ingestion (POST /api/v1/lineage)', () => {
   before(async () => {
     // Datasets first seen in the `warehouse` namespace belong to the risk domain.
     policiesDir = await fs.mkdtemp(path.join(os.tmpdir(), 'charter-policies-'));
-    for (const file of await fs.readdir(POLICIES)) await fs.copyFile(path.join(POLICIES, file), path.join(policiesDir, file));
+    await fs.cp(POLICIES, policiesDir, { recursive: true });
     await fs.writeFile(path.join(policiesDir, 'lineage-domains.yaml'), 'namespaces:\n  "warehouse*": risk\n');
     stack = await startTestStack({ POLICIES_DIR: policiesDir });
     ({ db, idp, app } = stack);

@@ -18,7 +18,7 @@ describe('default policy lines are applied once per installation', () => {
     db = await createTestDatabase();
     idp = await startTestIdentityProvider();
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'charter-policies-'));
-    for (const file of await fs.readdir(POLICIES)) await fs.copyFile(path.join(POLICIES, file), path.join(dir, file));
+    await fs.cp(POLICIES, dir, { recursive: true });
   });
   after(async () => {
     await idp?.close();

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import type { Principal } from '../auth/principal';
+import type { Principal, RoleBinding } from '../auth/principal';
 import { CHARTER_CONFIG, type CharterConfig } from '../config/config';
 import { PolicySnapshot, assertSupportedModel, readDefaultPolicy, type Decision } from './policy-engine';
 import { PolicyRepository } from './policy.repository';
@@ -41,6 +41,23 @@ export class AuthorizationService implements OnModuleInit, OnModuleDestroy {
       this.logger.debug(`policy loaded: ${rows.length} rules`);
     });
     return this.reloading;
+  }
+
+  /** Role assignments an administrator made for a subject (IdP roles are on the principal). */
+  assignedRoles(subject: string): RoleBinding[] {
+    return this.snapshot.assignedRoles(subject);
+  }
+
+  /**
+   * Writes a time-bound allow line (an access grant) in the current transaction; every replica
+   * loads it on commit, and the engine stops matching it at `expiresAt` even before it is swept.
+   */
+  addExpiringGrant(subject: string, domain: string, object: string, action: string, expiresAt: Date): Promise<string> {
+    return this.policies.insertExpiring([subject, domain, object, action], expiresAt);
+  }
+
+  removeGrantLine(id: string): Promise<boolean> {
+    return this.policies.deleteById(id);
   }
 
   /**

@@ -34,6 +34,8 @@ export interface PolicyLine {
   obj: string;
   act: string;
   eft: 'allow' | 'deny';
+  /** Epoch ms after which a time-bound grant line no longer matches (v5); absent: no expiry. */
+  expiresAt?: number;
 }
 
 export interface Decision {
@@ -76,6 +78,8 @@ export class PolicySnapshot {
     for (const row of rows) {
       if (row.ptype === 'p') {
         const line: PolicyLine = { sub: row.v0, dom: row.v1, obj: row.v2, act: row.v3, eft: row.v4 === 'deny' ? 'deny' : 'allow' };
+        // Access grants carry their expiry; it is checked on every decision, so a late sweeper never extends access.
+        if (row.v5) line.expiresAt = Date.parse(row.v5);
         let entry = bySubject.get(line.sub);
         if (!entry) bySubject.set(line.sub, (entry = { byDomain: new Map(), patterns: [] }));
         if (line.dom.includes('*')) entry.patterns.push(line);
@@ -92,6 +96,10 @@ export class PolicySnapshot {
       }
     }
     return new PolicySnapshot(bySubject, links, rows.length);
+  }
+
+  assignedRoles(subject: string): RoleBinding[] {
+    return [...(this.links.get(subject) ?? [])];
   }
 
   /** Domains in which a subject holds a persisted role assignment. */
@@ -112,6 +120,7 @@ export class PolicySnapshot {
       for (const lines of [entry.byDomain.get(domain), entry.patterns]) {
         for (const line of lines ?? []) {
           if ((lines === entry.patterns && !keyMatch(domain, line.dom)) || !keyMatch(object, line.obj) || (action !== line.act && line.act !== '*')) continue;
+          if (line.expiresAt !== undefined && !(line.expiresAt > Date.now())) continue;
           if (line.eft === 'deny') return { allowed: false, domain, matched: line };
           allowing ??= line;
         }

@@ -9,6 +9,8 @@ export interface PolicyRow {
   v2: string;
   v3: string;
   v4: string;
+  /** Expiry of a time-bound grant line (ISO 8601), empty otherwise; enforced at check time. */
+  v5?: string;
 }
 
 export const POLICY_CHANNEL = 'charter_policy';
@@ -19,7 +21,7 @@ export class PolicyRepository {
   constructor(private readonly tx: TransactionHost) {}
 
   loadAll(): Promise<PolicyRow[]> {
-    return this.tx.query(`SELECT id, ptype, v0, v1, v2, v3, v4 FROM casbin_rule ORDER BY id`);
+    return this.tx.query(`SELECT id, ptype, v0, v1, v2, v3, v4, v5 FROM casbin_rule ORDER BY id`);
   }
 
   async find(ptype: 'p' | 'g', filter: Partial<Record<'v0' | 'v1' | 'v2' | 'v3' | 'v4', string>>, afterId: string | null, limit: number): Promise<PolicyRow[]> {
@@ -55,6 +57,24 @@ export class PolicyRepository {
       `DELETE FROM casbin_rule WHERE ptype = $1 AND v0 = $2 AND v1 = $3 AND v2 = $4 AND v3 = $5 AND v4 = $6 RETURNING id`,
       [ptype, ...pad(values)],
     );
+    if (rows.length > 0) await this.notify();
+    return rows.length > 0;
+  }
+
+  /** Adds an allow line that stops matching at `expiresAt` (kept in v5); returns its id. */
+  async insertExpiring(values: [string, string, string, string], expiresAt: Date): Promise<string> {
+    // One round trip: the insert and its NOTIFY (delivered on commit) in one statement.
+    const rows = await this.tx.query<{ id: string }>(
+      `WITH added AS (INSERT INTO casbin_rule (ptype, v0, v1, v2, v3, v4, v5) VALUES ('p', $1, $2, $3, $4, 'allow', $5) RETURNING id)
+       SELECT id, pg_notify($6, '') FROM added`,
+      [...values, expiresAt.toISOString(), POLICY_CHANNEL],
+    );
+    return rows[0]!.id;
+  }
+
+  /** Removes one line by id; false when it was already gone. */
+  async deleteById(id: string): Promise<boolean> {
+    const rows = await this.tx.query<unknown>(`DELETE FROM casbin_rule WHERE id = $1 RETURNING id`, [id]);
     if (rows.length > 0) await this.notify();
     return rows.length > 0;
   }

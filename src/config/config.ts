@@ -57,6 +57,23 @@ const envSchema = z.object({
   SCAN_UPLOAD_LIMIT_BYTES: positiveInt(1_073_741_824),
   GRAPHQL_MAX_DEPTH: positiveInt(10),
   GRAPHQL_MAX_COMPLEXITY: positiveInt(1000),
+  ACCESS_WEBHOOK_URLS: optionalString.refine(
+    (v) =>
+      v === undefined ||
+      v.split(',').every((u) => {
+        try {
+          return ['http:', 'https:'].includes(new URL(u.trim()).protocol);
+        } catch {
+          return false;
+        }
+      }),
+    { message: 'must be a comma-separated list of http:// or https:// URLs' },
+  ),
+  ACCESS_WEBHOOK_SECRET: optionalString.refine((v) => v === undefined || v.length >= 16, { message: 'must be at least 16 characters' }),
+  ACCESS_WEBHOOK_MAX_ATTEMPTS: positiveInt(10),
+  ACCESS_WEBHOOK_BACKOFF_MS: positiveInt(1000),
+  ACCESS_ESCALATION_SECONDS: positiveInt(172_800),
+  ACCESS_SWEEP_INTERVAL_MS: positiveInt(15_000),
 });
 
 export interface CharterConfig {
@@ -86,6 +103,20 @@ export interface CharterConfig {
   /** Largest file accepted by the PII scan upload (streamed to disk, never held in memory). */
   scanUploadLimitBytes: number;
   graphql: { maxDepth: number; maxComplexity: number };
+  access: {
+    /** Receivers of signed grant/revoke/expiry webhooks. */
+    webhookUrls: string[];
+    /** HMAC-SHA256 key for the webhook signature; required when webhookUrls is set. */
+    webhookSecret?: string;
+    /** Deliveries failing this many times are dead-lettered (visible in GraphQL), never dropped. */
+    webhookMaxAttempts: number;
+    /** First retry delay; doubled after each failure, capped at an hour. */
+    webhookBackoffMs: number;
+    /** How long the dataset owner has before an escalated request also goes to the domain's risk officer. */
+    escalationSeconds: number;
+    /** How often expired grants, overdue escalations and due webhooks are processed. */
+    sweepIntervalMs: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -96,7 +127,7 @@ export class ConfigError extends Error {
 }
 
 // Their values may hold credentials; errors name the variable but never print its value.
-const SECRET_VARIABLES = new Set(['DATABASE_URL', 'OIDC_CLIENT_SECRET']);
+const SECRET_VARIABLES = new Set(['DATABASE_URL', 'OIDC_CLIENT_SECRET', 'ACCESS_WEBHOOK_SECRET']);
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): CharterConfig {
   // An empty variable (`PORT=`) means "unset", as it does for most tools.
@@ -112,6 +143,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CharterConfig 
   const e = parsed.data;
   if (e.NODE_ENV === 'production' && !e.OIDC_ISSUER_URL) {
     throw new ConfigError(['OIDC_ISSUER_URL: required when NODE_ENV=production (the built-in identity provider is for development only)']);
+  }
+  if (e.ACCESS_WEBHOOK_URLS && !e.ACCESS_WEBHOOK_SECRET) {
+    throw new ConfigError(['ACCESS_WEBHOOK_SECRET: required when ACCESS_WEBHOOK_URLS is set (webhooks are always signed)']);
   }
   const dataDir = path.resolve(e.CHARTER_DATA_DIR);
   return {
@@ -137,6 +171,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CharterConfig 
     ingestBodyLimitBytes: e.INGEST_BODY_LIMIT_BYTES,
     scanUploadLimitBytes: e.SCAN_UPLOAD_LIMIT_BYTES,
     graphql: { maxDepth: e.GRAPHQL_MAX_DEPTH, maxComplexity: e.GRAPHQL_MAX_COMPLEXITY },
+    access: {
+      webhookUrls: e.ACCESS_WEBHOOK_URLS ? e.ACCESS_WEBHOOK_URLS.split(',').map((u) => u.trim()) : [],
+      webhookSecret: e.ACCESS_WEBHOOK_SECRET,
+      webhookMaxAttempts: e.ACCESS_WEBHOOK_MAX_ATTEMPTS,
+      webhookBackoffMs: e.ACCESS_WEBHOOK_BACKOFF_MS,
+      escalationSeconds: e.ACCESS_ESCALATION_SECONDS,
+      sweepIntervalMs: e.ACCESS_SWEEP_INTERVAL_MS,
+    },
   };
 }
 

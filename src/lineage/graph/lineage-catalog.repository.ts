@@ -272,4 +272,27 @@ export class LineageCatalogRepository {
       [id, 'owner' in change, change.owner ?? null, 'domain' in change, change.domain ?? null],
     );
   }
+
+  /** What access rules need about datasets: tags include every current field's tags (where PII scans put `PII:<TYPE>`). */
+  async findDatasetFacts(where: { ids: string[] } | { namespace: string; name: string }): Promise<DatasetFactsRow[]> {
+    const [condition, params] = 'ids' in where ? ['d.id = ANY($1::uuid[])', [where.ids]] : ['d.namespace = $1 AND d.name = $2', [where.namespace, where.name]];
+    return this.tx.query<DatasetFactsRow>(
+      `SELECT d.id, d.namespace, d.name, d.domain, d.owner, d.sensitivity,
+              ARRAY(SELECT DISTINCT t FROM (SELECT unnest(d.tags) AS t
+                                            UNION SELECT unnest(f.tags) FROM lineage_dataset_fields f WHERE f.dataset_id = d.id) tags ORDER BY t) AS tags
+         FROM lineage_datasets d
+        WHERE ${condition}`,
+      params,
+    );
+  }
+}
+
+export interface DatasetFactsRow {
+  id: string;
+  namespace: string;
+  name: string;
+  domain: string;
+  owner: string | null;
+  sensitivity: 'public' | 'internal' | 'confidential' | 'restricted';
+  tags: string[];
 }

@@ -8,6 +8,7 @@ import { LineageAccess, toNodeView, type NodeView } from './lineage-access';
 import {
   LineageCatalogRepository,
   type DatasetDetailsRow,
+  type DatasetFactsRow,
   type DatasetListRow,
   type DatasetSearch,
   type DatasetSortKey,
@@ -54,6 +55,11 @@ export class LineageCatalogService {
     private readonly authorization: AuthorizationService,
     private readonly audit: GovernanceAuditService,
   ) {}
+
+  /** Dataset facts (domain, owner, sensitivity, dataset and field tags) for other modules' decisions; no per-caller filtering. */
+  datasetFacts(where: { ids: string[] } | { namespace: string; name: string }): Promise<DatasetFactsRow[]> {
+    return this.catalog.findDatasetFacts(where);
+  }
 
   async dataset(principal: Principal, namespace: string, name: string, asOf?: Date | null): Promise<DatasetDetailsRow> {
     if (asOf) requireValidDate('asOf', asOf);
@@ -275,3 +281,4 @@ function checkToken(field: string, value: string): string {
   if (!TOKEN.test(value)) throw AppError.badInput(field, `${field} must be 1-200 characters of letters, digits and _ : * . @ - /`);
   return value;
 }
+export type { DatasetFactsRow } from './lineage-catalog.repository';

@@ -1,0 +1,107 @@
+import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { PolicyWatcher } from '../../authz/policy-watcher';
+import { CHARTER_CONFIG, type CharterConfig } from '../../config/config';
+import { AccessRepository, type LiveGrantRow } from '../access.repository';
+import type { AccessAction } from '../rules/access-rules';
+
+interface IndexedGrant {
+  id: string;
+  action: AccessAction;
+  expiresAt: number;
+}
+
+export interface IndexDecision {
+  allowed: boolean;
+  reason: string;
+  grantId: string | null;
+  expiresAt: Date | null;
+}
+
+// A grant covers its own action and the weaker ones: export ⊃ read ⊃ read_masked.
+const STRENGTH: Record<AccessAction, number> = { read_masked: 0, read: 1, export: 2 };
+
+/**
+ * Live grants in memory, for the decision API: by principal id (or e-mail) and dataset id (or
+ * `namespace` + `name`). Reloaded whenever casbin_rule changes — grant, revocation and expiry all
+ * write it — through the policy watcher's LISTEN/NOTIFY, so every replica follows. Expiry is
+ * checked on each decision, so a grant stops at its expiry even if no reload or sweep happened.
+ */
+@Injectable()
+export class AccessIndex implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger(AccessIndex.name);
+  private byPrincipal = new Map<string, Map<string, IndexedGrant[]>>();
+  private principalByEmail = new Map<string, string>();
+  private datasetByName = new Map<string, string>();
+  private watcher?: PolicyWatcher;
+  private reloading: Promise<void> = Promise.resolve();
+
+  constructor(
+    @Inject(CHARTER_CONFIG) private readonly config: CharterConfig,
+    private readonly repository: AccessRepository,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    await this.reload();
+    this.watcher = new PolicyWatcher(this.config.databaseUrl!, () => this.reload());
+    await this.watcher.start();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.watcher?.stop();
+  }
+
+  /** Serialised, so the newest reload always wins. */
+  reload(): Promise<void> {
+    this.reloading = this.reloading.then(async () => {
+      const rows = await this.repository.liveGrants();
+      this.swap(rows);
+    });
+    return this.reloading;
+  }
+
+  private swap(rows: LiveGrantRow[]): void {
+    const byPrincipal = new Map<string, Map<string, IndexedGrant[]>>();
+    const principalByEmail = new Map<string, string>();
+    const datasetByName = new Map<string, string>();
+    for (const r of rows) {
+      let datasets = byPrincipal.get(r.principal_id);
+      if (!datasets) byPrincipal.set(r.principal_id, (datasets = new Map<string, IndexedGrant[]>()));
+      const list = datasets.get(r.dataset_id);
+      const grant = { id: r.id, action: r.action, expiresAt: r.expires_at.getTime() };
+      if (list) list.push(grant);
+      else datasets.set(r.dataset_id, [grant]);
+      if (r.email) principalByEmail.set(r.email.toLowerCase(), r.principal_id);
+      datasetByName.set(`${r.namespace}\u0000${r.name}`, r.dataset_id);
+    }
+    this.byPrincipal = byPrincipal;
+    this.principalByEmail = principalByEmail;
+    this.datasetByName = datasetByName;
+    this.logger.debug(`access index: ${rows.length} live grants`);
+  }
+
+  get size(): number {
+    let n = 0;
+    for (const datasets of this.byPrincipal.values()) for (const list of datasets.values()) n += list.length;
+    return n;
+  }
+
+  /** Synchronous: a check touches only the subject's grants on one dataset. */
+  decide(subject: string, dataset: string | { namespace: string; name: string }, action: AccessAction): IndexDecision {
+    const ref = subject.toLowerCase();
+    const principalId = ref.startsWith('user:') ? ref.slice(5) : ref.includes('@') ? this.principalByEmail.get(ref) : ref;
+    const datasetId = typeof dataset === 'string' ? dataset : this.datasetByName.get(`${dataset.namespace}\u0000${dataset.name}`);
+    const grants = principalId && datasetId ? this.byPrincipal.get(principalId)?.get(datasetId) : undefined;
+    if (!grants) return { allowed: false, reason: 'no grant for this subject on this dataset', grantId: null, expiresAt: null };
+    const now = Date.now();
+    let best: IndexedGrant | undefined;
+    let expired: IndexedGrant | undefined;
+    for (const g of grants) {
+      if (STRENGTH[g.action] < STRENGTH[action]) continue;
+      if (g.expiresAt <= now) expired ??= g;
+      else if (!best || g.expiresAt > best.expiresAt) best = g;
+    }
+    if (best) return { allowed: true, reason: `grant ${best.id} allows ${best.action}`, grantId: best.id, expiresAt: new Date(best.expiresAt) };
+    if (expired) return { allowed: false, reason: `grant ${expired.id} expired`, grantId: expired.id, expiresAt: new Date(expired.expiresAt) };
+    return { allowed: false, reason: `granted actions (${grants.map((g) => g.action).join(', ')}) do not include ${action}`, grantId: null, expiresAt: null };
+  }
+}
