@@ -18,15 +18,21 @@ export interface ReportVerification {
 /** Finds the signed manifest of a pack, by the pack hash a PDF carries or the report id a pack.json names. */
 export type ManifestLookup = (by: { packHash: string } | { reportId: string }) => Promise<SignedManifest | null>;
 
-// pdfkit writes the info dictionary uncompressed; a hex string needs no escaping, so a byte-level
-// match finds it without parsing (and so still answers for a damaged file).
-const PDF_PACK_HASH = /\/CharterPackHash \(([0-9a-f]{64})\)/;
+// pdfkit writes the info dictionary uncompressed, each value as an indirect string object
+// (`/CharterPackHash 95 0 R` ... `95 0 obj (hex) endobj`); a byte-level match finds it without a PDF
+// parser, so a damaged file still gets an answer.
+const PDF_PACK_HASH_REF = /\/CharterPackHash (?:\(([0-9a-f]{64})\)|(\d+) 0 R)/;
 const HEX64 = /^[0-9a-f]{64}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The pack hash recorded in a PDF's metadata, if it has one. */
 export function pdfPackHash(pdf: Buffer): string | null {
-  return PDF_PACK_HASH.exec(pdf.toString('latin1'))?.[1] ?? null;
+  const text = pdf.toString('latin1');
+  const match = PDF_PACK_HASH_REF.exec(text);
+  if (!match) return null;
+  if (match[1]) return match[1];
+  const object = new RegExp(`(?:^|\\s)${match[2]} 0 obj\\s*\\(([0-9a-f]{64})\\)\\s*endobj`).exec(text);
+  return object?.[1] ?? null;
 }
 
 /**

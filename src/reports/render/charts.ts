@@ -1,4 +1,4 @@
-import { COLORS, FONT, FONT_BOLD, type PdfWriter } from './pdf-writer';
+import { COLORS, FONT, FONT_BOLD, drawText, type PdfWriter } from './pdf-writer';
 
 /**
  * Vector charts drawn with pdfkit primitives: no raster images, so they stay sharp when printed
@@ -52,7 +52,7 @@ export function horizontalBars(
   bars.forEach((bar, i) => {
     const y = plotTop + i * (barHeight + gap);
     doc.font(FONT).fontSize(8).fillColor(COLORS.text);
-    doc.text(bar.label, w.left, y + 3, { width: labelWidth - 6, align: 'right', lineBreak: false, ellipsis: true, height: barHeight });
+    drawText(doc, bar.label, w.left, y + 3, { width: labelWidth - 6, align: 'right', lineBreak: false, ellipsis: true, height: barHeight });
     const length = Math.max(0, Math.min(1, bar.value / max)) * plotWidth;
     doc.rect(x0, y, length, barHeight).fill(bar.flagged ? COLORS.danger : COLORS.accent);
     doc

@@ -1,7 +1,7 @@
 import ELK from 'elkjs/lib/elk.bundled.js';
 import type { ElkExtendedEdge, ElkNode } from 'elkjs/lib/elk-api';
 import type { LineageGraph, LineageNodeKind } from '../pack/pack.types';
-import { COLORS, FONT, FONT_BOLD, type PdfWriter } from './pdf-writer';
+import { COLORS, FONT, FONT_BOLD, drawText, type PdfWriter } from './pdf-writer';
 
 /** More nodes than this are summarised: a box per (kind, namespace), or per (kind, distance). */
 export const MAX_DRAWN_NODES = 80;
@@ -293,9 +293,9 @@ function drawLaid(doc: PDFKit.PDFDocument, laid: Laid): void {
       .strokeColor(node.root ? COLORS.accent : COLORS.rule)
       .stroke();
     doc.font(FONT).fontSize(6.5).fillColor(COLORS.muted);
-    doc.text(fitText(doc, node.caption, NODE_WIDTH - 8), x + 4, y + 4, { lineBreak: false });
+    drawText(doc, fitText(doc, node.caption, NODE_WIDTH - 8), x + 4, y + 4, { lineBreak: false });
     doc.font(FONT_BOLD).fontSize(7.5).fillColor(COLORS.text);
-    doc.text(fitText(doc, node.title, NODE_WIDTH - 8), x + 4, y + 15, { lineBreak: false });
+    drawText(doc, fitText(doc, node.title, NODE_WIDTH - 8), x + 4, y + 15, { lineBreak: false }, true);
   }
 }
 

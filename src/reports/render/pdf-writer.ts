@@ -4,6 +4,66 @@ import PDFDocument from 'pdfkit';
 
 export const FONT = 'Body';
 export const FONT_BOLD = 'Bold';
+/** Han, Hiragana, Katakana, Hangul...: DejaVu Sans has none of them; Droid Sans Fallback has no Latin. */
+export const FONT_FALLBACK = 'Fallback';
+
+interface GlyphSource {
+  hasGlyphForCodePoint(codePoint: number): boolean;
+}
+
+/**
+ * Writes text that may mix scripts: runs of characters the body font lacks are set in the fallback
+ * font, as `continued` pdfkit text so wrapping still works. Measurements use the body font, whose
+ * widths are close enough for the few CJK names a pack holds.
+ */
+export function drawText(
+  doc: PDFKit.PDFDocument,
+  text: string,
+  x: number | undefined,
+  y: number | undefined,
+  options: PDFKit.Mixins.TextOptions,
+  bold = false,
+): void {
+  const main = bold ? FONT_BOLD : FONT;
+  const runs = scriptRuns(doc, text, main);
+  if (runs.length <= 1) {
+    doc.font(runs[0]?.font ?? main).text(text, x, y, options);
+    doc.font(main);
+    return;
+  }
+  runs.forEach((run, i) => {
+    doc.font(run.font);
+    const last = i === runs.length - 1;
+    if (i === 0) doc.text(run.text, x, y, { ...options, continued: !last });
+    else doc.text(run.text, { ...options, continued: !last });
+  });
+  doc.font(main);
+}
+
+function scriptRuns(doc: PDFKit.PDFDocument, text: string, main: string): { font: string; text: string }[] {
+  // Plain ASCII (most cells) needs no glyph lookups.
+  if (!/[^\u0000-\u007f]/.test(text)) return [{ font: main, text }];
+  const primary = glyphs(doc, main);
+  const fallback = glyphs(doc, FONT_FALLBACK);
+  const runs: { font: string; text: string }[] = [];
+  for (const char of text) {
+    const code = char.codePointAt(0)!;
+    const font = !primary.hasGlyphForCodePoint(code) && fallback.hasGlyphForCodePoint(code) ? FONT_FALLBACK : main;
+    const last = runs.at(-1);
+    if (last && last.font === font) last.text += char;
+    else runs.push({ font, text: char });
+  }
+  return runs;
+}
+
+function glyphs(doc: PDFKit.PDFDocument, name: string): GlyphSource {
+  const current = (doc as unknown as { _font: unknown })._font;
+  doc.font(name);
+  // pdfkit keeps the fontkit font of an embedded TTF at `_font.font`.
+  const source = (doc as unknown as { _font: { font: GlyphSource } })._font.font;
+  (doc as unknown as { _font: unknown })._font = current;
+  return source;
+}
 
 export const COLORS = {
   text: '#1f2328',
@@ -80,6 +140,7 @@ export class PdfWriter {
     const dir = fontsDir();
     this.doc.registerFont(FONT, path.join(dir, 'DejaVuSans.ttf'));
     this.doc.registerFont(FONT_BOLD, path.join(dir, 'DejaVuSans-Bold.ttf'));
+    this.doc.registerFont(FONT_FALLBACK, path.join(dir, 'DroidSansFallbackFull.ttf'));
     this.doc.font(FONT).fontSize(9.5).fillColor(COLORS.text);
     this.done = new Promise((resolve, reject) => {
       this.doc.on('data', (chunk: Buffer) => this.chunks.push(chunk));
@@ -135,7 +196,7 @@ export class PdfWriter {
       .fontSize(options.size ?? 9.5)
       .fillColor(options.color ?? (options.muted ? COLORS.muted : COLORS.text));
     this.ensureSpace(this.doc.heightOfString(text, { width: this.width }));
-    this.doc.text(text, this.left, this.doc.y, { width: this.width });
+    drawText(this.doc, text, this.left, this.doc.y, { width: this.width }, options.bold);
     this.doc.moveDown(0.4);
     this.doc.font(FONT).fillColor(COLORS.text).fontSize(9.5);
   }
@@ -190,11 +251,8 @@ export class PdfWriter {
       let x = this.left;
       cells.forEach((cell, i) => {
         const w = widths[i]!;
-        this.doc
-          .font(font)
-          .fontSize(size)
-          .fillColor(COLORS.text)
-          .text(cell, x + pad, y + pad, { width: w - 2 * pad, align: columns[i]!.align ?? 'left' });
+        this.doc.fontSize(size).fillColor(COLORS.text);
+        drawText(this.doc, cell, x + pad, y + pad, { width: w - 2 * pad, align: columns[i]!.align ?? 'left' }, font === FONT_BOLD);
         x += w;
       });
       this.doc
@@ -210,7 +268,15 @@ export class PdfWriter {
     this.ensureSpace(headerHeight * 2 + 4);
     drawRow(headers, FONT_BOLD, COLORS.headerFill);
     if (rows.length === 0) {
-      drawRow([options.empty ?? 'none', ...columns.slice(1).map(() => '')], FONT, null);
+      // One line across the table, rather than squeezed into the first column.
+      const y = this.doc.y + pad;
+      this.doc
+        .font(FONT)
+        .fontSize(size)
+        .fillColor(COLORS.muted)
+        .text(options.empty ?? 'none', this.left + pad, y, { width: this.width - 2 * pad });
+      this.doc.fillColor(COLORS.text);
+      this.doc.y += pad;
     }
     for (const row of rows) {
       const cells = columns.map((c) => c.value(row));
