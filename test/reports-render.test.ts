@@ -23,7 +23,7 @@ async function extract(pdf: Buffer): Promise<{ pages: string[]; outline: string[
       (nodes ?? []).flatMap((n) => [n.title, ...titles(n.items as { title: string; items?: unknown[] }[] | undefined)]);
     return {
       pages: text.pages.map((p) => p.text),
-      outline: titles(info.outline as { title: string }[] | null),
+      outline: titles(info.outline),
       info: (info.info ?? {}) as Record<string, unknown>,
     };
   } finally {

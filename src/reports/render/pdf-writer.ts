@@ -42,7 +42,7 @@ export function drawText(
 
 function scriptRuns(doc: PDFKit.PDFDocument, text: string, main: string): { font: string; text: string }[] {
   // Plain ASCII (most cells) needs no glyph lookups.
-  if (!/[^\u0000-\u007f]/.test(text)) return [{ font: main, text }];
+  if (!/[^ -~\t\n\r]/.test(text)) return [{ font: main, text }];
   const primary = glyphs(doc, main);
   const fallback = glyphs(doc, FONT_FALLBACK);
   const runs: { font: string; text: string }[] = [];
