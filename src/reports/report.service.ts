@@ -228,7 +228,7 @@ export class ReportService implements OnModuleInit, OnModuleDestroy {
       const files = await buildPackFiles(pack, this.key);
       await progress(90);
       await this.storage.write(row.id, files);
-      const written = [...files.manifest.parts.filter((p) => p.name === PACK_PDF || p.name === PACK_JSON)];
+      const written = [PACK_PDF, PACK_JSON].map((name) => files.manifest.parts.find((p) => p.name === name)!);
       written.push({ name: MANIFEST_JSON, sha256: sha256(files.manifestJson), bytes: files.manifestJson.length });
       await this.tx.run(async () => {
         await this.repository.markSucceeded(row.id, {
