@@ -265,7 +265,7 @@ describe('compliance report jobs (generateReport, report, reports, verifyReport,
       });
       assert.equal(res.errors?.[0]?.extensions?.code, 'BAD_USER_INPUT', JSON.stringify(res.errors));
       assert.equal(res.errors?.[0]?.extensions?.field, field);
-      assert.match(res.errors![0]!.message, message);
+      assert.match(res.errors[0].message, message);
     }
     const missing = await app.graphql(
       `mutation { generateReport(input: { kind: DATASET, target: "dataset:${NS}:nope", from: "${from}", to: "${to}" }) { id } }`,
