@@ -6,7 +6,7 @@ import { COLORS, FONT, FONT_BOLD, drawText, type PdfWriter } from './pdf-writer'
 /** More nodes than this are summarised: a box per (kind, namespace), or per (kind, distance). */
 export const MAX_DRAWN_NODES = 80;
 
-const NODE_WIDTH = 132;
+const NODE_WIDTH = 124;
 const NODE_HEIGHT = 30;
 /** Below this scale labels (7.5 pt) would print under ~5.6 pt: the diagram is tiled over pages instead. */
 const MIN_SCALE = 0.75;
@@ -181,7 +181,7 @@ export async function layoutDiagram(diagram: DiagramGraph): Promise<Laid> {
       'elk.edgeRouting': 'ORTHOGONAL',
       'elk.randomSeed': '1',
       'elk.spacing.nodeNode': '12',
-      'elk.layered.spacing.nodeNodeBetweenLayers': '36',
+      'elk.layered.spacing.nodeNodeBetweenLayers': '24',
       'elk.layered.nodePlacement.strategy': 'BRANDES_KOEPF',
       'elk.separateConnectedComponents': 'true',
       // Long thin graphs (a pipeline's stages) wrap into rows instead of running over many pages.
@@ -230,14 +230,16 @@ export async function drawLineageDiagram(w: PdfWriter, title: string, graph: Lin
   const areaTop = doc.y + 8;
   const areaWidth = w.width;
   const areaHeight = w.bottom - areaTop;
-  const fit = Math.min(1, areaWidth / Math.max(1, laid.width), areaHeight / Math.max(1, laid.height));
+  // A little room around the layout so the root's thicker border is not clipped at the edge.
+  const pad = 4;
+  const fit = Math.min(1, areaWidth / (laid.width + 2 * pad), areaHeight / (laid.height + 2 * pad));
   const scale = Math.max(fit, MIN_SCALE);
   // Tiles overlap by a node's width, so a box cut at one tile's edge is whole on the next.
   const overlap = NODE_WIDTH * scale;
   const stepX = areaWidth - overlap;
   const stepY = areaHeight - NODE_HEIGHT * 2 * scale;
-  const columns = Math.max(1, Math.ceil((laid.width * scale - overlap) / stepX));
-  const rows = Math.max(1, Math.ceil((laid.height * scale - NODE_HEIGHT * 2 * scale) / stepY));
+  const columns = Math.max(1, Math.ceil(((laid.width + 2 * pad) * scale - overlap) / stepX));
+  const rows = Math.max(1, Math.ceil(((laid.height + 2 * pad) * scale - NODE_HEIGHT * 2 * scale) / stepY));
   for (let r = 0; r < rows; r += 1) {
     for (let c = 0; c < columns; c += 1) {
       if (r > 0 || c > 0) {
@@ -248,6 +250,7 @@ export async function drawLineageDiagram(w: PdfWriter, title: string, graph: Lin
       doc.rect(w.left, areaTop, areaWidth, areaHeight).clip();
       doc.translate(w.left - c * stepX, areaTop - r * stepY);
       doc.scale(scale);
+      doc.translate(pad, pad);
       drawLaid(doc, laid);
       doc.restore();
     }

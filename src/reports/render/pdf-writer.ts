@@ -309,9 +309,9 @@ export class PdfWriter {
         .lineWidth(0.5)
         .strokeColor(COLORS.rule)
         .stroke();
-      this.doc.font(FONT).fontSize(7).fillColor(COLORS.muted);
-      this.doc.text(`${footerLabel} · pack hash ${this.info.packHash}`, left, y, { width: width - 70, lineBreak: false });
-      this.doc.text(`page ${i + 1} of ${range.count}`, left + width - 70, y, { width: 70, align: 'right', lineBreak: false });
+      this.doc.font(FONT).fontSize(6.5).fillColor(COLORS.muted);
+      this.doc.text(`${footerLabel} · pack hash ${this.info.packHash}`, left, y, { width: width - 60, lineBreak: false });
+      this.doc.text(`page ${i + 1} of ${range.count}`, left + width - 60, y, { width: 60, align: 'right', lineBreak: false });
       page.margins.bottom = bottom;
     }
     this.doc.end();

@@ -45,7 +45,7 @@ export async function renderPackPdf(pack: Pack, packHash: string): Promise<Buffe
   if (pack.kind === 'model') await modelSections(w, pack, section);
   else await datasetSections(w, pack, section);
   drawToc(w, tocPage, entries);
-  return w.finish(pack.kind === 'model' ? 'Charter model audit pack' : 'Charter dataset access pack');
+  return w.finish(pack.kind === 'model' ? 'Charter model pack' : 'Charter dataset pack');
 }
 
 type SectionFn = (heading: string, draw: () => void | Promise<void>) => Promise<void>;
