@@ -136,13 +136,15 @@ describe('compliance report jobs (generateReport, report, reports, verifyReport,
   }
 
   async function waitFor(id: string, using: TestApp = app): Promise<ReportView> {
-    for (let i = 0; i < 400; i++) {
+    for (let i = 0; i < 1200; i++) {
       const res = await using.graphql<{ report: ReportView }>(`{ report(id: "${id}") { ${REPORT_FIELDS} } }`, await idp.token('compliance'));
       const report = res.data!.report;
       if (report.status === 'SUCCEEDED' || report.status === 'FAILED') return report;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    throw new Error(`report ${id} did not finish`);
+    throw new Error(
+      `report ${id} did not finish: ${JSON.stringify(await db.query('SELECT status, progress, error, runner FROM report_jobs WHERE id = $1', [id]))}`,
+    );
   }
 
   async function download(id: string, format: 'pdf' | 'json', user = 'compliance') {

@@ -41,7 +41,7 @@ export const MAX_PERIOD_DAYS = 732;
 export const MODEL_PACK_UNAVAILABLE =
   'model audit packs need the model registry (issue 6), which this installation does not have yet; dataset access packs are available';
 /** How long a new job waits for the mutation that created it to commit before giving up on it. */
-const VISIBILITY_WAITS_MS = [0, 10, 25, 50, 100, 250, 500, 1000, 2000, 4000];
+const VISIBILITY_WAITS_MS = [0, 10, 25, 50, 100, 250, 500, 1000, 2000, 4000, 8000, 15000];
 const SCAN_LIMIT = 2000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
