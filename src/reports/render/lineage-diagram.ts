@@ -7,7 +7,7 @@ import { COLORS, FONT, FONT_BOLD, drawText, type PdfWriter } from './pdf-writer'
 export const MAX_DRAWN_NODES = 80;
 
 const NODE_WIDTH = 124;
-const NODE_HEIGHT = 30;
+const NODE_HEIGHT = 26;
 /** Below this scale labels (7.5 pt) would print under ~5.6 pt: the diagram is tiled over pages instead. */
 const MIN_SCALE = 0.75;
 
@@ -62,7 +62,7 @@ export function summariseGraph(graph: LineageGraph, maxNodes = MAX_DRAWN_NODES):
   if (byNamespace.nodes.length <= maxNodes && !hasCycle(byNamespace.edges))
     return {
       ...byNamespace,
-      summary: `${graph.nodes.length} nodes, summarised as one box per kind and namespace (${byNamespace.nodes.length} boxes); the table after the diagram lists every node.`,
+      summary: `${graph.nodes.length} nodes, summarised as one box per kind and namespace (${byNamespace.nodes.length} boxes).`,
     };
 
   const distance = hopsFromRoot(graph);
@@ -79,7 +79,7 @@ export function summariseGraph(graph: LineageGraph, maxNodes = MAX_DRAWN_NODES):
   );
   return {
     ...byDistance,
-    summary: `${graph.nodes.length} nodes, summarised as one box per kind and distance from the root (${byDistance.nodes.length} boxes); the table after the diagram lists every node.`,
+    summary: `${graph.nodes.length} nodes, summarised as one box per kind and distance from the root (${byDistance.nodes.length} boxes).`,
   };
 }
 
@@ -180,13 +180,13 @@ export async function layoutDiagram(diagram: DiagramGraph): Promise<Laid> {
       'elk.direction': 'RIGHT',
       'elk.edgeRouting': 'ORTHOGONAL',
       'elk.randomSeed': '1',
-      'elk.spacing.nodeNode': '12',
+      'elk.spacing.nodeNode': '8',
       'elk.layered.spacing.nodeNodeBetweenLayers': '24',
       'elk.layered.nodePlacement.strategy': 'BRANDES_KOEPF',
       'elk.separateConnectedComponents': 'true',
-      // Long thin graphs (a pipeline's stages) wrap into rows instead of running over many pages.
-      'elk.layered.wrapping.strategy': 'MULTI_EDGE',
-      'elk.aspectRatio': '2.2',
+      // A summary by distance is one long chain of boxes: it wraps into rows instead of running
+      // over many pages. Real graphs do not: wrapping cuts them into rows joined by long edges.
+      ...(diagram.summary !== null ? { 'elk.layered.wrapping.strategy': 'MULTI_EDGE', 'elk.aspectRatio': '3.2' } : {}),
     },
     children: diagram.nodes.map((n) => ({ id: n.id, width: NODE_WIDTH, height: NODE_HEIGHT })),
     edges: diagram.edges.map((e, i): ElkExtendedEdge => ({ id: `e${i}`, sources: [e.from], targets: [e.to] })),
@@ -204,21 +204,21 @@ export async function layoutDiagram(diagram: DiagramGraph): Promise<Laid> {
 }
 
 /**
- * Draws the diagram on landscape pages: one page when it fits at MIN_SCALE or more, otherwise tiles
- * at MIN_SCALE with their position printed, so it is never cropped nor shrunk illegibly.
+ * Draws the diagram on landscape pages, starting on the current one (the caller opens the section
+ * on a landscape page): one page when it fits at MIN_SCALE or more, otherwise tiles at MIN_SCALE
+ * with their position printed, so it is never cropped nor shrunk illegibly.
  */
 export async function drawLineageDiagram(w: PdfWriter, title: string, graph: LineageGraph): Promise<void> {
   const diagram = summariseGraph(graph);
   const laid = await layoutDiagram(diagram);
   const doc = w.doc;
-  w.addPage('landscape');
-  const header = (suffix: string): void => {
-    doc.font(FONT_BOLD).fontSize(12).fillColor(COLORS.text).text(`${title}${suffix}`, w.left, doc.page.margins.top, { width: w.width });
-    const notes = [
-      `${graph.nodes.length} nodes, ${graph.edges.length} edges; data flows left to right.`,
-      diagram.summary,
-      graph.truncated ? 'The gatherer stopped at its node budget: the graph continues beyond what is shown.' : null,
-    ].filter((s): s is string => s !== null);
+  const notes = [
+    `${graph.nodes.length} nodes, ${graph.edges.length} edges; data flows left to right. Every node is listed after the diagram.`,
+    diagram.summary,
+    graph.truncated ? 'The gatherer stopped at its node budget: the graph continues beyond what is shown.' : null,
+  ].filter((s): s is string => s !== null);
+  const header = (heading: string | null): void => {
+    if (heading !== null) doc.font(FONT_BOLD).fontSize(12).fillColor(COLORS.text).text(heading, w.left, doc.page.margins.top, { width: w.width });
     doc
       .font(FONT)
       .fontSize(8)
@@ -226,7 +226,7 @@ export async function drawLineageDiagram(w: PdfWriter, title: string, graph: Lin
       .text(notes.join(' '), w.left, doc.y + 2, { width: w.width });
     doc.fillColor(COLORS.text);
   };
-  header('');
+  header(null);
   const areaTop = doc.y + 8;
   const areaWidth = w.width;
   const areaHeight = w.bottom - areaTop;
@@ -244,7 +244,7 @@ export async function drawLineageDiagram(w: PdfWriter, title: string, graph: Lin
     for (let c = 0; c < columns; c += 1) {
       if (r > 0 || c > 0) {
         w.addPage('landscape');
-        header(` (continued: part ${r * columns + c + 1} of ${rows * columns}, row ${r + 1}, column ${c + 1}; parts overlap at their edges)`);
+        header(`${title} (continued: part ${r * columns + c + 1} of ${rows * columns}, row ${r + 1}, column ${c + 1}; parts overlap at their edges)`);
       }
       doc.save();
       doc.rect(w.left, areaTop, areaWidth, areaHeight).clip();
@@ -296,9 +296,9 @@ function drawLaid(doc: PDFKit.PDFDocument, laid: Laid): void {
       .strokeColor(node.root ? COLORS.accent : COLORS.rule)
       .stroke();
     doc.font(FONT).fontSize(6.5).fillColor(COLORS.muted);
-    drawText(doc, fitText(doc, node.caption, NODE_WIDTH - 8), x + 4, y + 4, { lineBreak: false });
+    drawText(doc, fitText(doc, node.caption, NODE_WIDTH - 8), x + 4, y + 3, { lineBreak: false });
     doc.font(FONT_BOLD).fontSize(7.5).fillColor(COLORS.text);
-    drawText(doc, fitText(doc, node.title, NODE_WIDTH - 8), x + 4, y + 15, { lineBreak: false }, true);
+    drawText(doc, fitText(doc, node.title, NODE_WIDTH - 8), x + 4, y + 13, { lineBreak: false }, true);
   }
 }
 

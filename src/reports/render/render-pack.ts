@@ -33,8 +33,8 @@ export async function renderPackPdf(pack: Pack, packHash: string): Promise<Buffe
   w.addPage();
   const tocPage = w.pageIndex;
   const entries: { title: string; page: number; destination: string }[] = [];
-  const section = async (heading: string, draw: () => void | Promise<void>): Promise<void> => {
-    w.addPage();
+  const section = async (heading: string, draw: () => void | Promise<void>, layout: 'portrait' | 'landscape' = 'portrait'): Promise<void> => {
+    w.addPage(layout);
     const destination = `section-${entries.length + 1}`;
     w.doc.addNamedDestination(destination);
     w.doc.outline.addItem(heading);
@@ -48,7 +48,7 @@ export async function renderPackPdf(pack: Pack, packHash: string): Promise<Buffe
   return w.finish(pack.kind === 'model' ? 'Charter model pack' : 'Charter dataset pack');
 }
 
-type SectionFn = (heading: string, draw: () => void | Promise<void>) => Promise<void>;
+type SectionFn = (heading: string, draw: () => void | Promise<void>, layout?: 'portrait' | 'landscape') => Promise<void>;
 
 async function modelSections(w: PdfWriter, pack: ModelAuditPack, section: SectionFn): Promise<void> {
   await section('Model card', () =>
@@ -93,7 +93,7 @@ async function modelSections(w: PdfWriter, pack: ModelAuditPack, section: Sectio
       ),
     ),
   );
-  await section('Training data lineage', () => lineageSection(w, pack.lineage, 'Training data lineage'));
+  await section('Training data lineage', () => lineageSection(w, pack.lineage, 'Training data lineage'), 'landscape');
   await section('Training datasets', () =>
     whenAvailable(w, pack.trainingDatasets, (datasets) => {
       w.table(
@@ -192,7 +192,7 @@ async function datasetSections(w: PdfWriter, pack: DatasetAccessPack, section: S
       ),
     ),
   );
-  await section('Downstream lineage', () => lineageSection(w, pack.downstreamLineage, 'Downstream lineage'));
+  await section('Downstream lineage', () => lineageSection(w, pack.downstreamLineage, 'Downstream lineage'), 'landscape');
   await section('Downstream models', () =>
     whenAvailable(w, pack.downstreamModels, (rows) =>
       w.table(
@@ -287,7 +287,6 @@ async function lineageSection(w: PdfWriter, section: Section<LineageGraph>, titl
     w.paragraph('No lineage is recorded for this node.', { muted: true });
     return;
   }
-  w.paragraph(`The diagram follows on the next page(s); the list of every node follows the diagram. ${graph.nodes.length} nodes, ${graph.edges.length} edges.`);
   await drawLineageDiagram(w, title, graph);
   w.addPage();
   w.heading(`${title}: nodes`, 2);
