@@ -194,7 +194,9 @@ describe('compliance pack rendering and integrity', () => {
     ]);
     assert.ok(all.includes('Not available in this pack: the access requests module is not installed'));
     assert.ok(all.includes('李小龙 access.request restricted data 17'), 'a CJK name prints (fallback font) in the denied attempt row');
-    assert.ok(all.includes('no sensitivity change in the period'));
+    assert.ok(all.includes('confidential restricted pipeline key scan-2 311'), 'sensitivity change row');
+    assert.ok(all.includes('iban IBAN_CODE'), 'PII column');
+    assert.ok(all.includes('1,204,332'), 'scan rows');
   });
 
   it('summarises a 500-node lineage instead of cropping it, and lists every node', async () => {

@@ -243,7 +243,7 @@ function drawCover(w: PdfWriter, pack: Pack, title: string, packHash: string): v
   doc.moveDown(1);
   w.paragraph(
     "The pack hash is the SHA-256 of this pack's manifest contents (every section and pack.json); it is printed on every page and stored in the PDF metadata. " +
-      'Charter signs the manifest with its Ed25519 report key. To check that this file is the pack Charter produced, unchanged: `npx charter verify-report <file>` or the GraphQL query verifyReport.',
+      'Charter signs the manifest with its Ed25519 report key. To check that this file is the pack Charter produced, unchanged: run “npx charter verify-report <file>” or the GraphQL query verifyReport.',
     { muted: true, size: 8.5 },
   );
 }
