@@ -54,6 +54,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export class ReportService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(ReportService.name);
   private queue: Promise<void> = Promise.resolve();
+  private closing = false;
   private key!: ReportSigningKey;
   readonly storage: ReportStorage;
 
@@ -76,8 +77,9 @@ export class ReportService implements OnModuleInit, OnModuleDestroy {
     for (const id of ids) this.enqueue(id);
   }
 
-  /** Lets the running job finish before the database pool closes. */
+  /** Lets the running job finish before the database pool closes; queued ones resume at the next start. */
   async onModuleDestroy(): Promise<void> {
+    this.closing = true;
     await this.queue;
   }
 
@@ -199,6 +201,7 @@ export class ReportService implements OnModuleInit, OnModuleDestroy {
   /** The job row commits with the mutation, after generate() returns: wait for it, then claim it. */
   private async runWhenVisible(id: string): Promise<void> {
     for (const wait of VISIBILITY_WAITS_MS) {
+      if (this.closing) return;
       if (wait) await new Promise((resolve) => setTimeout(resolve, wait));
       const claimed = await this.repository.claim(id, this.runner, new Date());
       if (claimed) return this.run(claimed);
