@@ -212,5 +212,7 @@ describe('compliance pack rendering and integrity', () => {
     const files = await buildPackFiles(syntheticModelPack({ lineageNodes: 500, grants: 200, records: 1_000_000 }), key);
     const all = (await extract(files.pdf)).pages.join('\n');
     for (const node of graph.nodes.slice(-3)) assert.ok(all.includes(node.name), `${node.name} missing from the node list`);
+    // 200 grants span several pages; each continues under a repeated header.
+    assert.ok((all.match(/Grantee\s+Dataset\s+Basis/g) ?? []).length >= 3, 'the grants table header repeats on every page');
   });
 });
