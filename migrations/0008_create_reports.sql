@@ -43,7 +43,7 @@ CREATE INDEX report_jobs_unfinished_idx ON report_jobs (status) WHERE status IN 
 CREATE TABLE report_downloads (
   id             bigserial PRIMARY KEY,
   report_id      uuid NOT NULL REFERENCES report_jobs (id),
-  file           text NOT NULL CHECK (file IN ('pdf', 'json')),
+  file           text NOT NULL CHECK (file IN ('pdf', 'json', 'manifest')),
   principal_id   text NOT NULL,
   principal_label text,
   downloaded_at  timestamptz NOT NULL DEFAULT now()

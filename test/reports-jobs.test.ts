@@ -30,7 +30,7 @@ interface ReportView {
   requestedByLabel: string | null;
   packHash: string | null;
   error: string | null;
-  files: { name: string; sha256: string; bytes: number; url: string | null }[];
+  files: { name: string; sha256: string; bytes: number; url: string }[];
   downloads: { file: string; principalId: string }[];
 }
 
@@ -147,7 +147,7 @@ describe('compliance report jobs (generateReport, report, reports, verifyReport,
     );
   }
 
-  async function download(id: string, format: 'pdf' | 'json', user = 'compliance') {
+  async function download(id: string, format: 'pdf' | 'json' | 'manifest.json', user = 'compliance') {
     const res = await fetch(`${app.url}/api/v1/reports/${id}.${format}`, { headers: { authorization: `Bearer ${await idp.token(user)}` } });
     return { status: res.status, type: res.headers.get('content-type'), body: Buffer.from(await res.arrayBuffer()) };
   }
@@ -170,7 +170,7 @@ describe('compliance report jobs (generateReport, report, reports, verifyReport,
       [
         ['pack.pdf', `/api/v1/reports/${report.id}.pdf`],
         ['pack.json', `/api/v1/reports/${report.id}.json`],
-        ['manifest.json', null],
+        ['manifest.json', `/api/v1/reports/${report.id}.manifest.json`],
       ],
     );
     const events = await db.query<{ action: string }>(`SELECT action FROM governance_audit_events WHERE details->>'reportId' = $1 ORDER BY seq`, [report.id]);
@@ -314,6 +314,23 @@ describe('compliance report jobs (generateReport, report, reports, verifyReport,
       const env = { ...process.env, CHARTER_DATA_DIR: dataDir!, REPORTS_DIR: '', DATABASE_URL: '' };
       const ok = await run(process.execPath, [cli, 'verify-report', file], { env });
       assert.match(ok.stdout, /^VERIFIED: .*pack\.pdf of report/);
+      // An auditor elsewhere: the pack's files and the public key, no access to this Charter's data.
+      const manifest = await download(report.id, 'manifest.json');
+      assert.equal(manifest.status, 200);
+      assert.equal(sha256(manifest.body), report.files[2]!.sha256);
+      await fs.writeFile(path.join(dir, 'manifest.json'), manifest.body);
+      const key = await fetch(`${app.url}/api/v1/reports/signing-key`, { headers: { authorization: `Bearer ${await idp.token('ciso')}` } });
+      assert.equal(key.status, 200);
+      await fs.writeFile(path.join(dir, 'key.pem'), await key.text());
+      const elsewhere = { ...process.env, CHARTER_DATA_DIR: dir, REPORTS_DIR: dir, DATABASE_URL: '' };
+      const offline = await run(
+        process.execPath,
+        [cli, 'verify-report', file, '--manifest', path.join(dir, 'manifest.json'), '--public-key', path.join(dir, 'key.pem')],
+        { env: elsewhere },
+      );
+      assert.match(offline.stdout, /^VERIFIED: /);
+      const noKey = await fetch(`${app.url}/api/v1/reports/signing-key`, { headers: { authorization: `Bearer ${await idp.token('ds')}` } });
+      assert.equal(noKey.status, 403);
       const changed = Buffer.from(pdf);
       changed[pdf.length - 100] = changed[pdf.length - 100]! ^ 0x01;
       await fs.writeFile(file, changed);

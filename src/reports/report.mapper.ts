@@ -20,7 +20,7 @@ export function toReport(row: ReportRow): ReportType {
       name: f.name,
       sha256: f.sha256,
       bytes: f.bytes,
-      url: f.name === MANIFEST_JSON ? null : `/api/v1/reports/${row.id}.${f.name === PACK_PDF ? 'pdf' : 'json'}`,
+      url: `/api/v1/reports/${row.id}.${f.name === PACK_PDF ? 'pdf' : f.name === MANIFEST_JSON ? 'manifest.json' : 'json'}`,
     })),
     error: row.error,
     createdAt: row.created_at,

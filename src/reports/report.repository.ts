@@ -4,7 +4,7 @@ import type { ManifestPart } from './integrity/manifest';
 
 export type ReportKind = 'model' | 'dataset';
 export type ReportStatus = 'queued' | 'running' | 'succeeded' | 'failed';
-export type ReportFile = 'pdf' | 'json';
+export type ReportFile = 'pdf' | 'json' | 'manifest';
 
 export interface ReportRow {
   id: string;

@@ -43,6 +43,7 @@ export const MODEL_PACK_UNAVAILABLE =
 /** How long a new job waits for the mutation that created it to commit before giving up on it. */
 const VISIBILITY_WAITS_MS = [0, 10, 25, 50, 100, 250, 500, 1000, 2000, 4000, 8000, 15000];
 const SCAN_LIMIT = 2000;
+const FILE_NAMES = { pdf: PACK_PDF, json: PACK_JSON, manifest: MANIFEST_JSON } as const;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
@@ -162,6 +163,11 @@ export class ReportService implements OnModuleInit, OnModuleDestroy {
     return { rows, hasNextPage, endCursor: resumeAt ? encodeCursor(`${resumeAt.created_at.toISOString()}|${resumeAt.id}`) : null };
   }
 
+  /** The report signing key's public half (PEM), for auditors who verify packs offline. */
+  publicKeyPem(): string {
+    return this.key.publicKey.export({ type: 'spki', format: 'pem' }).toString();
+  }
+
   downloads(reportIds: string[]): Promise<DownloadRow[]> {
     return this.repository.downloads(reportIds);
   }
@@ -173,8 +179,9 @@ export class ReportService implements OnModuleInit, OnModuleDestroy {
   async download(principal: Principal, id: string, file: ReportFile): Promise<{ row: ReportRow; data: Buffer }> {
     const row = await this.find(principal, id);
     if (row.status !== 'succeeded') throw new AppError(ErrorCode.CONFLICT, `report ${id} is ${row.status}, not ready to download`);
-    const data = await this.storage.read(id, file === 'pdf' ? PACK_PDF : PACK_JSON);
-    const expected = file === 'pdf' ? row.pdf_sha256 : row.json_sha256;
+    const name = FILE_NAMES[file];
+    const data = await this.storage.read(id, name);
+    const expected = row.files.find((f) => f.name === name)?.sha256;
     if (!data || sha256(data) !== expected) {
       this.logger.error({ reportId: id, file }, 'stored report file is missing or does not match its recorded SHA-256');
       throw new AppError(ErrorCode.INTERNAL, `the stored ${file} of report ${id} is missing or altered; generate the report again`);

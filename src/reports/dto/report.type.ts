@@ -18,6 +18,7 @@ registerEnumType(ReportStatusEnum, { name: 'ReportStatus' });
 export enum ReportFileEnum {
   PDF = 'pdf',
   JSON = 'json',
+  MANIFEST = 'manifest',
 }
 registerEnumType(ReportFileEnum, { name: 'ReportFileFormat' });
 
@@ -32,8 +33,8 @@ export class ReportFileType {
   @Field(() => Int)
   bytes!: number;
 
-  @Field(() => String, { nullable: true, description: 'GET this path (with a token) to download; null for manifest.json' })
-  url!: string | null;
+  @Field({ description: 'GET this path (with a token) to download the file' })
+  url!: string;
 }
 
 @ObjectType()
