@@ -22,6 +22,7 @@ import { GraphqlMetricsInterceptor } from './metrics/graphql-metrics.interceptor
 import { MetricsModule } from './metrics/metrics.module';
 import { ModelCardsModule } from './model-cards/model-cards.module';
 import { PiiServiceModule } from './pii/service/pii-service.module';
+import { ReportsModule } from './reports/reports.module';
 
 export interface AppOptions {
   /**
@@ -48,6 +49,7 @@ export class AppModule {
         PiiServiceModule,
         ModelCardsModule,
         AccessModule,
+        ReportsModule,
         GraphQLModule.forRootAsync<MercuriusDriverConfig>({
           driver: MercuriusDriver,
           inject: [CHARTER_CONFIG],

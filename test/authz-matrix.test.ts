@@ -142,6 +142,15 @@ const OPERATIONS: Operation[] = [
       { name: 'closeAccessViolation', query: `mutation { closeAccessViolation(id: "${ZERO_UUID}") }`, allowed: ['admin', 'compliance'] },
     ];
   })(),
+  // Compliance reports.
+  { name: 'reports', query: '{ reports(first: 1) { nodes { id } } }', allowed: ['admin', 'risk', 'ciso', 'compliance'] },
+  { name: 'report', query: `{ report(id: "${ZERO_UUID}") { id } }`, allowed: ['admin', 'risk', 'ciso', 'compliance'] },
+  { name: 'verifyReport', query: '{ verifyReport(fileBase64: "JVBERi0=") { valid } }', allowed: ['admin', 'risk', 'ciso', 'compliance'] },
+  {
+    name: 'generateReport',
+    query: 'mutation { generateReport(input: { kind: DATASET, target: "dataset:n:none", from: "2026-01-01T00:00:00Z", to: "2026-02-01T00:00:00Z" }) { id } }',
+    allowed: ['admin', 'risk', 'ciso', 'compliance'],
+  },
 ];
 
 describe('role x operation matrix under the default policy', () => {

@@ -4,11 +4,16 @@
  * is a function (argv, io) -> exit code that lives in its own module; add new ones to COMMANDS.
  */
 import { runScanCommand, type CommandIo } from '../pii/scan-command';
+import { runVerifyReportCommand } from '../reports/verify-command';
 
 type Command = (argv: readonly string[], io: CommandIo) => Promise<number>;
 
 const COMMANDS: Record<string, { run: Command; summary: string }> = {
   scan: { run: runScanCommand, summary: 'classify the columns of a CSV, JSON Lines or Parquet file by personal data' },
+  'verify-report': {
+    run: runVerifyReportCommand,
+    summary: 'check that a pack.pdf, pack.json or manifest.json is a compliance pack Charter produced, unchanged',
+  },
 };
 
 const io: CommandIo = {
