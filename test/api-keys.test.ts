@@ -330,10 +330,11 @@ describe('service API keys', () => {
     assert.deepEqual(rows, [], 'no revocation is recorded for a missing key');
   });
 
-  it('refuses an expired key', async () => {
+  it('refuses an expired key, and sees an expiry changed behind its back once its 2 s cache lapses', async () => {
     const { secret, apiKey } = await createOk('expiring');
     assert.equal((await getMe(`Bearer ${secret}`)).status, 200);
     await db.query(`UPDATE api_keys SET expires_at = now() - interval '1 second' WHERE id = $1`, [apiKey.id]);
+    await new Promise((r) => setTimeout(r, 2_100));
     const res = await getMe(`Bearer ${secret}`);
     assert.equal(res.status, 401);
     assert.match(String(res.body['message']), /expired/);

@@ -9,6 +9,17 @@ export const API_KEY_PREFIX = 'chk_';
 const KEY_PATTERN = /^chk_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$/;
 // last_used_at is written at most this often per key, not on every ingest request.
 const TOUCH_INTERVAL_MS = 60_000;
+// A verified key is trusted this long without asking PostgreSQL again: ingest and the decision API
+// authenticate every request, and the lookup was most of their latency. A revocation therefore
+// reaches the other replicas within this time (this replica forgets the key at once).
+const VERIFIED_TTL_MS = 2_000;
+const VERIFIED_MAX_ENTRIES = 10_000;
+
+interface VerifiedKey {
+  principal: Principal;
+  expiresAt: number | null;
+  verifiedAt: number;
+}
 
 export interface CreatedApiKey {
   key: ApiKeyRow;
@@ -21,6 +32,8 @@ const sha256 = (value: string) => createHash('sha256').update(value).digest('hex
 @Injectable()
 export class ApiKeyService {
   private readonly lastTouched = new Map<string, number>();
+  /** By SHA-256 of the presented secret, so the cache never holds a usable key. */
+  private readonly verified = new Map<string, VerifiedKey>();
 
   constructor(
     private readonly keys: ApiKeyRepository,
@@ -62,6 +75,7 @@ export class ApiKeyService {
   async revoke(actor: Principal, id: string): Promise<ApiKeyRow> {
     const key = await this.keys.revoke(id, actor.id);
     if (!key) throw AppError.notFound(`API key ${id}`);
+    for (const [hash, entry] of this.verified) if (entry.principal.id === id) this.verified.delete(hash);
     await this.audit.record({
       action: 'apiKey.revoke',
       decision: 'allow',
@@ -80,15 +94,23 @@ export class ApiKeyService {
   async authenticate(presented: string): Promise<Principal> {
     const match = KEY_PATTERN.exec(presented);
     if (!match) throw new AppError(ErrorCode.UNAUTHENTICATED, 'malformed API key');
+    const presentedHash = sha256(presented);
+    const now = Date.now();
+    const cached = this.verified.get(presentedHash);
+    if (cached && now - cached.verifiedAt < VERIFIED_TTL_MS) {
+      if (cached.expiresAt !== null && cached.expiresAt <= now) throw new AppError(ErrorCode.UNAUTHENTICATED, 'API key expired');
+      await this.touch(cached.principal.id);
+      return cached.principal;
+    }
     const key = await this.keys.findByPrefix(match[1]!);
     const expected = Buffer.from(key?.key_hash ?? sha256('absent'), 'hex');
-    if (!key || !timingSafeEqual(expected, Buffer.from(sha256(presented), 'hex'))) {
+    if (!key || !timingSafeEqual(expected, Buffer.from(presentedHash, 'hex'))) {
       throw new AppError(ErrorCode.UNAUTHENTICATED, 'unknown API key');
     }
     if (key.revoked_at) throw new AppError(ErrorCode.UNAUTHENTICATED, 'API key revoked');
     if (key.expires_at && key.expires_at.getTime() <= Date.now()) throw new AppError(ErrorCode.UNAUTHENTICATED, 'API key expired');
     await this.touch(key.id);
-    return {
+    const principal: Principal = {
       id: key.id,
       subject: `apikey:${key.id}`,
       kind: 'service',
@@ -96,6 +118,9 @@ export class ApiKeyService {
       name: key.name,
       roles: key.roles.map((role) => ({ role: role as CharterRole, domain: key.domain })),
     };
+    if (this.verified.size >= VERIFIED_MAX_ENTRIES) this.verified.clear();
+    this.verified.set(presentedHash, { principal, expiresAt: key.expires_at?.getTime() ?? null, verifiedAt: now });
+    return principal;
   }
 
   private async touch(id: string): Promise<void> {
