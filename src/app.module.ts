@@ -20,6 +20,7 @@ import { LineageModule } from './lineage/lineage.module';
 import { GraphqlMetricsInterceptor } from './metrics/graphql-metrics.interceptor';
 import { MetricsModule } from './metrics/metrics.module';
 import { PiiServiceModule } from './pii/service/pii-service.module';
+import { PredictionsModule } from './predictions/predictions.module';
 
 export interface AppOptions {
   /**
@@ -44,6 +45,7 @@ export class AppModule {
         HealthModule,
         LineageModule,
         PiiServiceModule,
+        PredictionsModule,
         GraphQLModule.forRootAsync<MercuriusDriverConfig>({
           driver: MercuriusDriver,
           inject: [CHARTER_CONFIG],

@@ -57,6 +57,9 @@ const envSchema = z.object({
   SCAN_UPLOAD_LIMIT_BYTES: positiveInt(1_073_741_824),
   GRAPHQL_MAX_DEPTH: positiveInt(10),
   GRAPHQL_MAX_COMPLEXITY: positiveInt(1000),
+  PREDICTIONS_HMAC_KEY: optionalString.refine((v) => v === undefined || v.length >= 32, { message: 'must be at least 32 characters' }),
+  PREDICTIONS_REQUIRE_REGISTERED_MODELS: z.enum(['true', 'false'], { error: 'must be true or false' }).default('false'),
+  PREDICTIONS_PAIRING_TIMEOUT_SECONDS: positiveInt(300),
 });
 
 export interface CharterConfig {
@@ -86,6 +89,14 @@ export interface CharterConfig {
   /** Largest file accepted by the PII scan upload (streamed to disk, never held in memory). */
   scanUploadLimitBytes: number;
   graphql: { maxDepth: number; maxComplexity: number };
+  predictions: {
+    /** Key for pseudonymised fields, subject hashes and retention checkpoints; unset: generated once and kept in the database. */
+    hmacKey?: string;
+    /** Refuse events for models without prediction settings (setPredictionSettings). */
+    requireRegisteredModels: boolean;
+    /** A half whose partner has not arrived after this long is flagged UNMATCHED. */
+    pairingTimeoutSeconds: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -96,7 +107,7 @@ export class ConfigError extends Error {
 }
 
 // Their values may hold credentials; errors name the variable but never print its value.
-const SECRET_VARIABLES = new Set(['DATABASE_URL', 'OIDC_CLIENT_SECRET']);
+const SECRET_VARIABLES = new Set(['DATABASE_URL', 'OIDC_CLIENT_SECRET', 'PREDICTIONS_HMAC_KEY']);
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): CharterConfig {
   // An empty variable (`PORT=`) means "unset", as it does for most tools.
@@ -137,6 +148,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CharterConfig 
     ingestBodyLimitBytes: e.INGEST_BODY_LIMIT_BYTES,
     scanUploadLimitBytes: e.SCAN_UPLOAD_LIMIT_BYTES,
     graphql: { maxDepth: e.GRAPHQL_MAX_DEPTH, maxComplexity: e.GRAPHQL_MAX_COMPLEXITY },
+    predictions: {
+      hmacKey: e.PREDICTIONS_HMAC_KEY,
+      requireRegisteredModels: e.PREDICTIONS_REQUIRE_REGISTERED_MODELS === 'true',
+      pairingTimeoutSeconds: e.PREDICTIONS_PAIRING_TIMEOUT_SECONDS,
+    },
   };
 }
 

@@ -1,0 +1,173 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { AppError, ErrorCode } from '../../common/app-error';
+import { CHARTER_CONFIG, type CharterConfig } from '../../config/config';
+import { GroupCommitter } from '../../database/group-commit';
+import { TransactionHost } from '../../database/transaction-host';
+import { GENESIS_HASH, halfHash } from '../chain/record-hash';
+import { PredictionKeys } from '../settings/prediction-keys';
+import type { PredictionSettingsRow } from '../settings/prediction-settings.repository';
+import { PredictionSettingsService } from '../settings/prediction-settings.service';
+import type { PredictionEvent } from './cloudevents';
+import { keyText, REDACTED, replaceAt, valuesAt } from './payload-paths';
+import { PredictionIngestRepository, type RecordUpsert, type StoredHalf } from './prediction-ingest.repository';
+
+export interface PredictionIngestResult {
+  /** Halves stored now. */
+  accepted: number;
+  /** Halves stored before (a logger's retry) or twice in this request: not stored again. */
+  duplicates: number;
+}
+
+/** A half ready to store: personal data already redacted or pseudonymised. */
+interface PreparedHalf {
+  event: PredictionEvent;
+  payload: unknown;
+  subjectHash: string | null;
+  sender: string;
+}
+
+// One transaction takes at most this many halves from the queue of waiting requests.
+const MAX_HALVES_PER_TRANSACTION = 5000;
+
+/**
+ * Stores prediction halves. A request's halves are checked and prepared before anything is written
+ * and commit together; concurrent requests are group committed, and each caller is answered only
+ * after its batch committed.
+ */
+@Injectable()
+export class PredictionIngestService {
+  private readonly committer = new GroupCommitter<PreparedHalf[], PredictionIngestResult>(
+    (requests) => this.write(requests),
+    MAX_HALVES_PER_TRANSACTION,
+    (r) => r.length,
+  );
+
+  constructor(
+    private readonly repository: PredictionIngestRepository,
+    private readonly tx: TransactionHost,
+    private readonly settings: PredictionSettingsService,
+    private readonly keys: PredictionKeys,
+    @Inject(CHARTER_CONFIG) private readonly config: CharterConfig,
+  ) {}
+
+  async ingest(events: PredictionEvent[], sender: string): Promise<PredictionIngestResult> {
+    const models = [...new Set(events.map((e) => e.modelName))];
+    const settings = await this.settings.forModels(models);
+    if (this.config.predictions.requireRegisteredModels) {
+      const index = events.findIndex((e) => !settings.get(e.modelName));
+      if (index >= 0) {
+        throw new AppError(
+          ErrorCode.BAD_USER_INPUT,
+          `${events.length > 1 ? `event ${index}: ` : ''}model "${events[index]!.modelName}" is not registered for prediction logging (setPredictionSettings)`,
+          'inferenceservicename',
+          { model: events[index]!.modelName, ...(events.length > 1 ? { index } : {}) },
+        );
+      }
+    }
+    const pseudonym = await this.keys.hasher('pseudonym');
+    const subject = await this.keys.hasher('subject');
+    const prepared = events.map((event) => prepare(event, settings.get(event.modelName) ?? null, pseudonym, subject, sender));
+    return this.committer.submit(prepared);
+  }
+
+  private write(requests: PreparedHalf[][]): Promise<PredictionIngestResult[]> {
+    return this.tx.run(async () => {
+      const all = requests.flat();
+      const models = [...new Set(all.map((h) => h.event.modelName))].sort();
+      const heads = await this.repository.lockHeads(models, GENESIS_HASH);
+      // Read under the head locks: no other batch can add a half of these models meanwhile.
+      const stored = await this.repository.storedHalves(all.map((h) => ({ modelName: h.event.modelName, correlationId: h.event.correlationId })));
+      const receivedAt = new Date();
+      const halves: StoredHalf[] = [];
+      const records = new Map<string, RecordUpsert>();
+      const results = requests.map((request) => {
+        const result = { accepted: 0, duplicates: 0 };
+        for (const half of request) {
+          const e = half.event;
+          const key = `${e.modelName}\u0000${e.correlationId}`;
+          const seen = stored.get(key) ?? { request: false, response: false };
+          if (seen[e.kind]) {
+            result.duplicates++;
+            continue;
+          }
+          seen[e.kind] = true;
+          stored.set(key, seen);
+          const head = heads.get(e.modelName)!;
+          const fields = {
+            modelName: e.modelName,
+            seq: head.seq + 1,
+            receivedAt,
+            kind: e.kind,
+            correlationId: e.correlationId,
+            eventId: e.eventId,
+            eventType: e.eventType,
+            source: e.source,
+            modelVersion: e.modelVersion,
+            occurredAt: e.occurredAt ?? receivedAt,
+            attributes: e.attributes,
+            contentType: e.contentType,
+            payload: half.payload,
+            subjectHash: half.subjectHash,
+            sender: half.sender,
+            prevHash: head.hash,
+          };
+          const recordHash = halfHash(fields);
+          halves.push({ ...fields, recordHash });
+          heads.set(e.modelName, { seq: fields.seq, hash: recordHash });
+          const record = records.get(key) ?? {
+            modelName: e.modelName,
+            correlationId: e.correlationId,
+            modelVersion: '',
+            firstAt: receivedAt,
+            requestSeq: null,
+            requestAt: null,
+            responseSeq: null,
+            responseAt: null,
+            subjectHash: null,
+          };
+          if (record.modelVersion === '') record.modelVersion = e.modelVersion;
+          record.subjectHash ??= half.subjectHash;
+          if (e.kind === 'request') {
+            record.requestSeq = fields.seq;
+            record.requestAt = fields.occurredAt;
+          } else {
+            record.responseSeq = fields.seq;
+            record.responseAt = fields.occurredAt;
+          }
+          records.set(key, record);
+          result.accepted++;
+        }
+        return result;
+      });
+      if (halves.length > 0) {
+        await this.repository.insertHalves(halves);
+        await this.repository.upsertRecords([...records.values()]);
+        await this.repository.updateHeads(models.map((m) => ({ modelName: m, ...heads.get(m)! })));
+      }
+      return results;
+    });
+  }
+}
+
+function prepare(
+  event: PredictionEvent,
+  settings: PredictionSettingsRow | null,
+  pseudonym: (value: string) => string,
+  subject: (value: string) => string,
+  sender: string,
+): PreparedHalf {
+  let payload = event.payload;
+  let subjectHash: string | null = null;
+  if (settings) {
+    // The subject key is read before redaction: it may itself be a field that is redacted.
+    if (settings.subject_field) {
+      const found = valuesAt(payload, settings.subject_field).find((v) => v !== null && v !== undefined);
+      if (found !== undefined) subjectHash = subject(keyText(found));
+    }
+    // The raw subject id is not stored: in the payload it becomes a pseudonym like the others.
+    const pseudonymised = settings.subject_field ? [...settings.pseudonymise_fields, settings.subject_field] : settings.pseudonymise_fields;
+    for (const path of pseudonymised) payload = replaceAt(payload, path, (v) => (v === null || v === undefined ? v : `hmac:${pseudonym(keyText(v))}`));
+    for (const path of settings.redact_fields) payload = replaceAt(payload, path, () => REDACTED);
+  }
+  return { event, payload, subjectHash, sender };
+}
