@@ -467,3 +467,38 @@ describe('prediction audit records: ingest, pairing, chain (POST /api/v1/predict
     assert.equal(audit, 2);
   });
 });
+
+describe('PREDICTIONS_REQUIRE_REGISTERED_MODELS=true', () => {
+  let stack: TestStack | undefined;
+
+  before(async () => {
+    stack = await startTestStack({ PREDICTIONS_REQUIRE_REGISTERED_MODELS: 'true' });
+  });
+  after(async () => {
+    await stack?.close();
+  });
+
+  it('refuses events for a model without prediction settings, storing nothing of the batch, and takes them once registered', async () => {
+    const { app, idp, db } = stack!;
+    const admin = await idp.token('admin');
+    const key = (
+      await app.graphql<{ createApiKey: { secret: string } }>('mutation { createApiKey(input: { name: "k", roles: ["service"] }) { secret } }', admin)
+    ).data!.createApiKey.secret;
+    const event = (model: string) => ({ type: 'org.kubeflow.serving.inference.request', id: `r-${model}`, inferenceservicename: model, data: {} });
+    const post = () =>
+      fetch(`${app.url}/api/v1/predictions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/cloudevents-batch+json' },
+        body: JSON.stringify([event('known'), event('stranger')]),
+      });
+    await app.graphql('mutation { setPredictionSettings(input: { modelName: "known" }) { modelName } }', admin);
+    const refused = await post();
+    assert.equal(refused.status, 400);
+    const body = (await refused.json()) as { message: string; field: string };
+    assert.match(body.message, /event 1: model "stranger" is not registered/);
+    assert.equal(body.field, 'inferenceservicename');
+    assert.equal((await db.query<{ n: string }>('SELECT count(*) AS n FROM prediction_events'))[0]!.n, '0');
+    await app.graphql('mutation { setPredictionSettings(input: { modelName: "stranger" }) { modelName } }', admin);
+    assert.equal((await post()).status, 200);
+  });
+});

@@ -2,7 +2,7 @@ import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import type { Principal } from '../auth/principal';
 import { Requires } from '../authz/requires.decorator';
-import { requireValidDate } from '../common/app-error';
+import { AppError, requireValidDate } from '../common/app-error';
 import { PredictionChainService } from './chain/prediction-chain.service';
 import {
   AddPredictionFeedbackInput,
@@ -36,11 +36,12 @@ export class PredictionsResolver {
     private readonly settings: PredictionSettingsService,
   ) {}
 
-  @Query(() => PredictionType, { nullable: true, description: 'One logged prediction by its request id (Seldon Ce-Requestid / KServe Ce-Id)' })
+  @Query(() => PredictionType, { description: 'One logged prediction by its request id (Seldon Ce-Requestid / KServe Ce-Id); NOT_FOUND if none' })
   @Requires('predictions.read')
-  async prediction(@CurrentPrincipal() principal: Principal, @Args() args: PredictionArgs): Promise<PredictionType | null> {
+  async prediction(@CurrentPrincipal() principal: Principal, @Args() args: PredictionArgs): Promise<PredictionType> {
     const view = await this.service.prediction(principal, args.requestId, args.model ?? null, args.includePayloads);
-    return view ? toPrediction(view) : null;
+    if (!view) throw AppError.notFound(`prediction ${args.requestId}`);
+    return toPrediction(view);
   }
 
   @Query(() => PredictionConnection, { description: "A model's predictions in arrival order" })

@@ -37,7 +37,7 @@ export class FeedbackController {
       requestId: (requestId as string | undefined) ?? '',
       model: (model as string | undefined) ?? null,
       truth: b['truth'],
-      reward: (b['reward']) ?? null,
+      reward: b['reward'] ?? null,
     });
     return { id: saved.id, model: saved.model_name, requestId: saved.correlation_id };
   }
