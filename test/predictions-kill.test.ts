@@ -34,8 +34,8 @@ describe('prediction ingest survives SIGKILL', () => {
   async function start(): Promise<ChildProcess> {
     const child = spawn(process.execPath, [path.join(DIST_SRC, 'main.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
-    child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
-    child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (out += c.toString()));
     const t0 = performance.now();
     while (performance.now() - t0 < 30_000) {
       if (child.exitCode !== null) throw new Error(`charter exited with ${child.exitCode}: ${out}`);
