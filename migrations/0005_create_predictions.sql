@@ -66,6 +66,8 @@ CREATE TABLE prediction_model_settings (
   subject_field       text,
   retention_days      integer CHECK (retention_days > 0),
   min_hourly_volume   integer CHECK (min_hourly_volume >= 0),
+  -- Set while the model is below min_hourly_volume, so the governance event is written once per drop.
+  volume_alert_since  timestamptz,
   updated_by          text NOT NULL,
   updated_at          timestamptz NOT NULL DEFAULT now()
 );

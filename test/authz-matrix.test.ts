@@ -50,10 +50,11 @@ const OPERATIONS: Operation[] = [
     query: '{ predictionStats(model: "none", from: "2026-01-01T00:00:00Z", to: "2026-01-02T00:00:00Z") { buckets { count } } }',
     allowed: ['admin', 'risk', 'ciso', 'compliance', 'ds'],
   },
-  { name: 'predictionVolumeAlerts', query: '{ predictionVolumeAlerts { modelName } }', allowed: ['admin', 'risk', 'ciso', 'compliance', 'ds'] },
+  { name: 'predictionVolumeAlerts', query: '{ predictionVolumeAlerts { modelName since } }', allowed: ['admin', 'risk', 'ciso', 'compliance', 'ds'] },
   { name: 'predictionSettings', query: '{ predictionSettings { modelName } }', allowed: ['admin', 'risk', 'ciso', 'compliance', 'ds'] },
   { name: 'verifyPredictionChain', query: '{ verifyPredictionChain(model: "none") { valid } }', allowed: ['admin', 'risk', 'ciso', 'compliance'] },
   { name: 'setPredictionSettings', query: 'mutation { setPredictionSettings(input: { modelName: "matrix" }) { modelName } }', allowed: ['admin'] },
+  { name: 'applyPredictionRetention', query: 'mutation { applyPredictionRetention { droppedPartitions } }', allowed: ['admin'] },
   {
     name: 'addPredictionFeedback',
     query: 'mutation { addPredictionFeedback(input: { requestId: "none", truth: 1 }) { id } }',

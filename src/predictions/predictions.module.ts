@@ -7,6 +7,9 @@ import { PredictionIngestController } from './ingest/prediction-ingest.controlle
 import { PredictionIngestRepository } from './ingest/prediction-ingest.repository';
 import { PredictionIngestService } from './ingest/prediction-ingest.service';
 import { PredictionPartitions } from './maintenance/prediction-partitions';
+import { PredictionRetentionRepository } from './maintenance/prediction-retention.repository';
+import { PredictionRetentionService } from './maintenance/prediction-retention.service';
+import { PredictionSchedule } from './maintenance/prediction-schedule';
 import { PredictionsResolver } from './predictions.resolver';
 import { PredictionsRepository } from './query/predictions.repository';
 import { PredictionsService } from './query/predictions.service';
@@ -29,6 +32,9 @@ import { PredictionSettingsService } from './settings/prediction-settings.servic
     PredictionSettingsService,
     PredictionKeys,
     PredictionPartitions,
+    PredictionRetentionRepository,
+    PredictionRetentionService,
+    PredictionSchedule,
     PredictionsResolver,
   ],
   exports: [PredictionsService, PredictionChainService],

@@ -10,6 +10,7 @@ import {
   PredictionChainVerificationType,
   PredictionConnection,
   PredictionFeedbackType,
+  PredictionRetentionResultType,
   PredictionsArgs,
   PredictionSettingsType,
   PredictionsForSubjectArgs,
@@ -21,6 +22,7 @@ import {
   VerifyPredictionChainArgs,
 } from './dto/prediction.type';
 import { toPrediction, toPredictionFeedback, toPredictionSettings } from './predictions.mapper';
+import { PredictionRetentionService } from './maintenance/prediction-retention.service';
 import { PredictionsService, type PredictionPage } from './query/predictions.service';
 import { PredictionSettingsService } from './settings/prediction-settings.service';
 
@@ -34,6 +36,7 @@ export class PredictionsResolver {
     private readonly service: PredictionsService,
     private readonly chain: PredictionChainService,
     private readonly settings: PredictionSettingsService,
+    private readonly retention: PredictionRetentionService,
   ) {}
 
   @Query(() => PredictionType, { description: 'One logged prediction by its request id (Seldon Ce-Requestid / KServe Ce-Id); NOT_FOUND if none' })
@@ -109,5 +112,13 @@ export class PredictionsResolver {
   @Requires('predictions.feedback')
   async addPredictionFeedback(@CurrentPrincipal() principal: Principal, @Args('input') input: AddPredictionFeedbackInput): Promise<PredictionFeedbackType> {
     return toPredictionFeedback(await this.service.addFeedback(principal, input));
+  }
+
+  @Mutation(() => PredictionRetentionResultType, {
+    description: 'Drops the daily partitions every model in them allows to go (retentionDays), leaving signed chain checkpoints; also runs hourly',
+  })
+  @Requires('predictions.manage')
+  applyPredictionRetention(@CurrentPrincipal() principal: Principal): Promise<PredictionRetentionResultType> {
+    return this.retention.run(principal);
   }
 }

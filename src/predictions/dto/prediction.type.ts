@@ -144,6 +144,19 @@ export class PredictionVolumeAlertType {
   @Field() modelName!: string;
   @Field(() => Int) threshold!: number;
   @Field(() => Int) lastHourCount!: number;
+  @Field(() => Date, { nullable: true, description: 'When the alert rule first saw the drop (it checks every five minutes)' }) since!: Date | null;
+}
+
+@ObjectType('PredictionCheckpoint')
+export class PredictionCheckpointType {
+  @Field() modelName!: string;
+  @Field(() => Float) seq!: number;
+}
+
+@ObjectType('PredictionRetentionResult')
+export class PredictionRetentionResultType {
+  @Field(() => [String]) droppedPartitions!: string[];
+  @Field(() => [PredictionCheckpointType]) checkpoints!: PredictionCheckpointType[];
 }
 
 @ObjectType('PredictionSettings')

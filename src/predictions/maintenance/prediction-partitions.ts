@@ -1,9 +1,8 @@
-import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '../../database/transaction-host';
 
 // Daily partitions, created this many days ahead; the default partition catches anything else.
 const DAYS_AHEAD = 7;
-const CHECK_EVERY_MS = 3_600_000;
 // Any constant: replicas creating partitions at the same time take turns.
 const PARTITION_LOCK_KEY = 7_240_005;
 
@@ -17,26 +16,10 @@ function startOfDay(t: number): Date {
   return d;
 }
 
-/** Keeps daily partitions of prediction_events ahead of the clock. */
+/** Keeps daily partitions of prediction_events ahead of the clock (run by PredictionSchedule). */
 @Injectable()
-export class PredictionPartitions implements OnModuleInit, OnModuleDestroy {
-  private readonly logger = new Logger(PredictionPartitions.name);
-  private timer?: NodeJS.Timeout;
-
+export class PredictionPartitions {
   constructor(private readonly tx: TransactionHost) {}
-
-  async onModuleInit(): Promise<void> {
-    await this.ensureAhead();
-    this.timer = setInterval(() => {
-      this.ensureAhead().catch((error: unknown) => this.logger.error({ err: error }, 'could not create prediction partitions'));
-    }, CHECK_EVERY_MS);
-    this.timer.unref();
-  }
-
-  onModuleDestroy(): void {
-    clearInterval(this.timer);
-  }
-
   /** Creates the partitions for today and the next DAYS_AHEAD days that do not exist yet. */
   async ensureAhead(now = Date.now()): Promise<void> {
     const today = startOfDay(now).getTime();

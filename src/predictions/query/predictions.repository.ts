@@ -142,12 +142,27 @@ export class PredictionsRepository {
 
   /** Records per model over the last hour, for models with a volume threshold. */
   volumes(since: Date) {
-    return this.tx.query<{ model_name: string; min_hourly_volume: number; count: string }>(
-      `SELECT s.model_name, s.min_hourly_volume,
+    return this.tx.query<{ model_name: string; min_hourly_volume: number; volume_alert_since: Date | null; count: string }>(
+      `SELECT s.model_name, s.min_hourly_volume, s.volume_alert_since,
               (SELECT count(*) FROM prediction_records r WHERE r.model_name = s.model_name AND r.first_at >= $1) AS count
        FROM prediction_model_settings s WHERE s.min_hourly_volume IS NOT NULL ORDER BY s.model_name`,
       [since],
     );
+  }
+
+  /** Marks (or clears, with null) a model's volume alert; true if this call changed it. */
+  async markVolumeAlert(model: string, since: Date | null): Promise<boolean> {
+    const rows = await this.tx.query<{ model_name: string }>(
+      `UPDATE prediction_model_settings SET volume_alert_since = $2
+       WHERE model_name = $1 AND (volume_alert_since IS NULL) <> ($2::timestamptz IS NULL) RETURNING model_name`,
+      [model, since],
+    );
+    return rows.length > 0;
+  }
+
+  async tryScheduleLock(): Promise<boolean> {
+    const [row] = await this.tx.query<{ locked: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS locked', [7_240_007]);
+    return row?.locked === true;
   }
 
   /** Records with feedback in a range, with the request and response payloads (bias reports). */

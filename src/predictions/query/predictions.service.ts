@@ -174,7 +174,28 @@ export class PredictionsService {
     const rows = await this.repository.volumes(new Date(now.getTime() - 3_600_000));
     return rows
       .filter((r) => Number(r.count) < r.min_hourly_volume)
-      .map((r) => ({ modelName: r.model_name, threshold: r.min_hourly_volume, lastHourCount: Number(r.count) }));
+      .map((r) => ({ modelName: r.model_name, threshold: r.min_hourly_volume, lastHourCount: Number(r.count), since: r.volume_alert_since }));
+  }
+
+  /**
+   * The alert rule, run on a schedule by one replica at a time: a model entering the alert (a
+   * silent model) writes a governance event once; recovering writes another.
+   */
+  async checkVolumes(now = new Date()): Promise<void> {
+    await this.tx.run(async () => {
+      if (!(await this.repository.tryScheduleLock())) return;
+      for (const r of await this.repository.volumes(new Date(now.getTime() - 3_600_000))) {
+        const low = Number(r.count) < r.min_hourly_volume;
+        if (!(await this.repository.markVolumeAlert(r.model_name, low ? now : null))) continue;
+        await this.audit.record({
+          action: low ? 'predictions.volume.drop' : 'predictions.volume.recovered',
+          decision: 'allow',
+          actorLabel: 'volume alert rule',
+          target: `model:${r.model_name}`,
+          details: { lastHourCount: Number(r.count), minHourlyVolume: r.min_hourly_volume },
+        });
+      }
+    });
   }
 
   /**

@@ -8,6 +8,7 @@ export interface PredictionSettingsRow {
   subject_field: string | null;
   retention_days: number | null;
   min_hourly_volume: number | null;
+  volume_alert_since: Date | null;
   updated_by: string;
   updated_at: Date;
 }
@@ -24,7 +25,7 @@ export class PredictionSettingsRepository {
     return this.tx.query<PredictionSettingsRow>('SELECT * FROM prediction_model_settings ORDER BY model_name');
   }
 
-  async upsert(row: Omit<PredictionSettingsRow, 'updated_at'>): Promise<PredictionSettingsRow> {
+  async upsert(row: Omit<PredictionSettingsRow, 'updated_at' | 'volume_alert_since'>): Promise<PredictionSettingsRow> {
     const [saved] = await this.tx.query<PredictionSettingsRow>(
       `INSERT INTO prediction_model_settings (model_name, redact_fields, pseudonymise_fields, subject_field, retention_days, min_hourly_volume, updated_by)
        VALUES ($1, $2, $3, $4, $5, $6, $7)
