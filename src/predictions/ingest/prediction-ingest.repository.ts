@@ -23,15 +23,19 @@ export interface RecordUpsert {
 export class PredictionIngestRepository {
   constructor(private readonly tx: TransactionHost) {}
 
-  /**
-   * Locks the chain heads of `models` (sorted, so concurrent batches cannot deadlock) until the
-   * transaction ends; a model's first batch creates its head.
-   */
-  async lockHeads(models: string[], genesis: string): Promise<Map<string, { seq: number; hash: string }>> {
+  /** Creates the chain heads of models seen for the first time (genesis: seq 0). */
+  async createHeads(models: string[], genesis: string): Promise<void> {
     await this.tx.query(
       `INSERT INTO prediction_chain_heads (model_name, seq, hash) SELECT m, 0, $2 FROM unnest($1::text[]) AS m ORDER BY m ON CONFLICT (model_name) DO NOTHING`,
       [models, genesis],
     );
+  }
+
+  /**
+   * Locks the chain heads of `models` until the transaction ends, in name order so concurrent
+   * batches (and replicas) cannot deadlock.
+   */
+  async lockHeads(models: string[]): Promise<Map<string, { seq: number; hash: string }>> {
     const rows = await this.tx.query<{ model_name: string; seq: string; hash: string }>(
       'SELECT model_name, seq, hash FROM prediction_chain_heads WHERE model_name = ANY($1::text[]) ORDER BY model_name FOR UPDATE',
       [models],
@@ -49,12 +53,30 @@ export class PredictionIngestRepository {
     return new Map(rows.map((r) => [`${r.model_name}\u0000${r.correlation_id}`, { request: r.request, response: r.response }]));
   }
 
-  async insertHalves(halves: StoredHalf[]): Promise<void> {
+  /**
+   * Inserts the halves, adds each to its pair's index row (one row per pair, merged by the caller)
+   * and moves the chain heads: one statement, so one round trip, whatever the batch size.
+   */
+  async write(halves: StoredHalf[], records: RecordUpsert[], heads: { modelName: string; seq: number; hash: string }[]): Promise<void> {
     await this.tx.query(
-      `INSERT INTO prediction_events (model_name, seq, received_at, kind, correlation_id, event_id, event_type, source, model_version, occurred_at,
-         attributes, content_type, payload, subject_hash, sender, prev_hash, record_hash)
-       SELECT * FROM unnest($1::text[], $2::bigint[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
-         $10::timestamptz[], $11::jsonb[], $12::text[], $13::jsonb[], $14::text[], $15::text[], $16::text[], $17::text[])`,
+      `WITH halves AS (
+         INSERT INTO prediction_events (model_name, seq, received_at, kind, correlation_id, event_id, event_type, source, model_version, occurred_at,
+           attributes, content_type, payload, subject_hash, sender, prev_hash, record_hash)
+         SELECT * FROM unnest($1::text[], $2::bigint[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
+           $10::timestamptz[], $11::jsonb[], $12::text[], $13::jsonb[], $14::text[], $15::text[], $16::text[], $17::text[])
+       ), pairs AS (
+         INSERT INTO prediction_records AS r (model_name, correlation_id, model_version, first_at, request_seq, request_at, response_seq, response_at, subject_hash)
+         SELECT * FROM unnest($18::text[], $19::text[], $20::text[], $21::timestamptz[], $22::bigint[], $23::timestamptz[], $24::bigint[], $25::timestamptz[], $26::text[])
+         ON CONFLICT (model_name, correlation_id) DO UPDATE SET
+           model_version = CASE WHEN r.model_version = '' THEN EXCLUDED.model_version ELSE r.model_version END,
+           request_seq = COALESCE(r.request_seq, EXCLUDED.request_seq),
+           request_at = COALESCE(r.request_at, EXCLUDED.request_at),
+           response_seq = COALESCE(r.response_seq, EXCLUDED.response_seq),
+           response_at = COALESCE(r.response_at, EXCLUDED.response_at),
+           subject_hash = COALESCE(r.subject_hash, EXCLUDED.subject_hash)
+       )
+       UPDATE prediction_chain_heads h SET seq = u.seq, hash = u.hash FROM unnest($27::text[], $28::bigint[], $29::text[]) AS u(model_name, seq, hash)
+       WHERE h.model_name = u.model_name`,
       [
         halves.map((h) => h.modelName),
         halves.map((h) => h.seq),
@@ -73,23 +95,6 @@ export class PredictionIngestRepository {
         halves.map((h) => h.sender),
         halves.map((h) => h.prevHash),
         halves.map((h) => h.recordHash),
-      ],
-    );
-  }
-
-  /** Adds each half to its pair's index row (one row per pair, merged in the caller). */
-  async upsertRecords(records: RecordUpsert[]): Promise<void> {
-    await this.tx.query(
-      `INSERT INTO prediction_records AS r (model_name, correlation_id, model_version, first_at, request_seq, request_at, response_seq, response_at, subject_hash)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::bigint[], $6::timestamptz[], $7::bigint[], $8::timestamptz[], $9::text[])
-       ON CONFLICT (model_name, correlation_id) DO UPDATE SET
-         model_version = CASE WHEN r.model_version = '' THEN EXCLUDED.model_version ELSE r.model_version END,
-         request_seq = COALESCE(r.request_seq, EXCLUDED.request_seq),
-         request_at = COALESCE(r.request_at, EXCLUDED.request_at),
-         response_seq = COALESCE(r.response_seq, EXCLUDED.response_seq),
-         response_at = COALESCE(r.response_at, EXCLUDED.response_at),
-         subject_hash = COALESCE(r.subject_hash, EXCLUDED.subject_hash)`,
-      [
         records.map((r) => r.modelName),
         records.map((r) => r.correlationId),
         records.map((r) => r.modelVersion),
@@ -99,15 +104,10 @@ export class PredictionIngestRepository {
         records.map((r) => r.responseSeq),
         records.map((r) => r.responseAt),
         records.map((r) => r.subjectHash),
+        heads.map((h) => h.modelName),
+        heads.map((h) => h.seq),
+        heads.map((h) => h.hash),
       ],
-    );
-  }
-
-  async updateHeads(heads: { modelName: string; seq: number; hash: string }[]): Promise<void> {
-    await this.tx.query(
-      `UPDATE prediction_chain_heads h SET seq = u.seq, hash = u.hash FROM unnest($1::text[], $2::bigint[], $3::text[]) AS u(model_name, seq, hash)
-       WHERE h.model_name = u.model_name`,
-      [heads.map((h) => h.modelName), heads.map((h) => h.seq), heads.map((h) => h.hash)],
     );
   }
 }

@@ -36,6 +36,7 @@ const MAX_HALVES_PER_TRANSACTION = 5000;
  */
 @Injectable()
 export class PredictionIngestService {
+  private readonly knownHeads = new Set<string>();
   private readonly committer = new GroupCommitter<PreparedHalf[], PredictionIngestResult>(
     (requests) => this.write(requests),
     MAX_HALVES_PER_TRANSACTION,
@@ -70,12 +71,15 @@ export class PredictionIngestService {
     return this.committer.submit(prepared);
   }
 
-  private write(requests: PreparedHalf[][]): Promise<PredictionIngestResult[]> {
-    return this.tx.run(async () => {
-      const all = requests.flat();
-      const models = [...new Set(all.map((h) => h.event.modelName))].sort();
-      const heads = await this.repository.lockHeads(models, GENESIS_HASH);
-      // Read under the head locks: no other batch can add a half of these models meanwhile.
+  private async write(requests: PreparedHalf[][]): Promise<PredictionIngestResult[]> {
+    const all = requests.flat();
+    const models = [...new Set(all.map((h) => h.event.modelName))].sort();
+    const out = await this.tx.run(async () => {
+      // Heads are never deleted: once a model's head is known to exist, the insert is skipped.
+      const fresh = models.filter((m) => !this.knownHeads.has(m));
+      if (fresh.length > 0) await this.repository.createHeads(fresh, GENESIS_HASH);
+      const heads = await this.repository.lockHeads(models);
+      // A statement of its own, after the locks: its snapshot sees every batch that held them before.
       const stored = await this.repository.storedHalves(all.map((h) => ({ modelName: h.event.modelName, correlationId: h.event.correlationId })));
       const receivedAt = new Date();
       const halves: StoredHalf[] = [];
@@ -140,12 +144,16 @@ export class PredictionIngestService {
         return result;
       });
       if (halves.length > 0) {
-        await this.repository.insertHalves(halves);
-        await this.repository.upsertRecords([...records.values()]);
-        await this.repository.updateHeads(models.map((m) => ({ modelName: m, ...heads.get(m)! })));
+        await this.repository.write(
+          halves,
+          [...records.values()],
+          models.map((m) => ({ modelName: m, ...heads.get(m)! })),
+        );
       }
       return results;
     });
+    for (const m of models) this.knownHeads.add(m);
+    return out;
   }
 }
 
