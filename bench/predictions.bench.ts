@@ -286,8 +286,10 @@ async function main(): Promise<void> {
         [from, to],
       );
       await client.query(
-        `INSERT INTO prediction_records (model_name, correlation_id, model_version, first_at, request_seq, request_at, response_seq, response_at)
-         SELECT 'stored-' || (g % 8), 'd-' || g, 'v1', now(), 1000000000 + g * 2, now(), 1000000000 + g * 2 + 1, now() FROM generate_series($1::bigint, $2::bigint) AS g`,
+        `INSERT INTO prediction_records (model_name, correlation_id, model_version, first_at, request_seq, request_at, response_seq, response_at,
+           request_received_at, response_received_at)
+         SELECT 'stored-' || (g % 8), 'd-' || g, 'v1', now(), 1000000000 + g * 2, now(), 1000000000 + g * 2 + 1, now(), now(), now()
+         FROM generate_series($1::bigint, $2::bigint) AS g`,
         [from, to],
       );
     }
@@ -309,10 +311,18 @@ async function main(): Promise<void> {
       const r = await reader.post(body);
       if (r.status !== 200 || !r.body.includes(`"requestId":"${id}"`) || !r.body.includes('PAIRED')) wrong++;
       const s0 = process.hrtime.bigint();
-      await client.query(
-        `SELECT e.* FROM prediction_records r JOIN prediction_events e ON e.model_name = r.model_name AND e.seq IN (r.request_seq, r.response_seq) WHERE r.correlation_id = $1`,
-        [id],
-      );
+      // The API's two lookups as plain SQL: the pair index row, then its halves in their partition.
+      const [rec] = (
+        await client.query<{ model_name: string; request_seq: string; response_seq: string; request_received_at: Date; response_received_at: Date }>(
+          'SELECT * FROM prediction_records WHERE correlation_id = $1',
+          [id],
+        )
+      ).rows;
+      await client.query('SELECT * FROM prediction_events WHERE model_name = $1 AND seq = ANY($2::bigint[]) AND received_at = ANY($3::timestamptz[])', [
+        rec!.model_name,
+        [rec!.request_seq, rec!.response_seq],
+        [rec!.request_received_at, rec!.response_received_at],
+      ]);
       const sqlNs = Number(process.hrtime.bigint() - s0);
       if (i >= 50) {
         gqlMs.push(r.ns / 1e6);

@@ -41,6 +41,9 @@ CREATE TABLE prediction_records (
   request_at     timestamptz,
   response_seq   bigint,
   response_at    timestamptz,
+  -- Arrival times of the halves: their partition key, so fetching them prunes to their partitions.
+  request_received_at  timestamptz,
+  response_received_at timestamptz,
   subject_hash   text,
   id             bigserial NOT NULL UNIQUE,
   PRIMARY KEY (model_name, correlation_id)

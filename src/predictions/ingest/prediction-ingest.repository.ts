@@ -15,6 +15,8 @@ export interface RecordUpsert {
   requestAt: Date | null;
   responseSeq: number | null;
   responseAt: Date | null;
+  requestReceivedAt: Date | null;
+  responseReceivedAt: Date | null;
   subjectHash: string | null;
 }
 
@@ -55,59 +57,41 @@ export class PredictionIngestRepository {
 
   /**
    * Inserts the halves, adds each to its pair's index row (one row per pair, merged by the caller)
-   * and moves the chain heads: one statement, so one round trip, whatever the batch size.
+   * and moves the chain heads: one statement, so one round trip, whatever the batch size. Rows
+   * travel as one JSON document each (json_to_recordset): one native JSON.stringify instead of
+   * node-pg's per-element array escaping, and payloads are not stringified twice.
    */
   async write(halves: StoredHalf[], records: RecordUpsert[], heads: { modelName: string; seq: number; hash: string }[]): Promise<void> {
     await this.tx.query(
       `WITH halves AS (
          INSERT INTO prediction_events (model_name, seq, received_at, kind, correlation_id, event_id, event_type, source, model_version, occurred_at,
            attributes, content_type, payload, subject_hash, sender, prev_hash, record_hash)
-         SELECT * FROM unnest($1::text[], $2::bigint[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
-           $10::timestamptz[], $11::jsonb[], $12::text[], $13::jsonb[], $14::text[], $15::text[], $16::text[], $17::text[])
+         SELECT "modelName", seq, "receivedAt", kind, "correlationId", "eventId", "eventType", source, "modelVersion", "occurredAt",
+           attributes, "contentType", payload, "subjectHash", sender, "prevHash", "recordHash"
+         FROM json_to_recordset($1::json) AS x("modelName" text, seq bigint, "receivedAt" timestamptz, kind text, "correlationId" text, "eventId" text,
+           "eventType" text, source text, "modelVersion" text, "occurredAt" timestamptz, attributes jsonb, "contentType" text, payload jsonb,
+           "subjectHash" text, sender text, "prevHash" text, "recordHash" text)
        ), pairs AS (
-         INSERT INTO prediction_records AS r (model_name, correlation_id, model_version, first_at, request_seq, request_at, response_seq, response_at, subject_hash)
-         SELECT * FROM unnest($18::text[], $19::text[], $20::text[], $21::timestamptz[], $22::bigint[], $23::timestamptz[], $24::bigint[], $25::timestamptz[], $26::text[])
+         INSERT INTO prediction_records AS r (model_name, correlation_id, model_version, first_at, request_seq, request_at, response_seq, response_at,
+           request_received_at, response_received_at, subject_hash)
+         SELECT "modelName", "correlationId", "modelVersion", "firstAt", "requestSeq", "requestAt", "responseSeq", "responseAt",
+           "requestReceivedAt", "responseReceivedAt", "subjectHash"
+         FROM json_to_recordset($2::json) AS x("modelName" text, "correlationId" text, "modelVersion" text, "firstAt" timestamptz, "requestSeq" bigint,
+           "requestAt" timestamptz, "responseSeq" bigint, "responseAt" timestamptz, "requestReceivedAt" timestamptz, "responseReceivedAt" timestamptz,
+           "subjectHash" text)
          ON CONFLICT (model_name, correlation_id) DO UPDATE SET
            model_version = CASE WHEN r.model_version = '' THEN EXCLUDED.model_version ELSE r.model_version END,
            request_seq = COALESCE(r.request_seq, EXCLUDED.request_seq),
            request_at = COALESCE(r.request_at, EXCLUDED.request_at),
            response_seq = COALESCE(r.response_seq, EXCLUDED.response_seq),
            response_at = COALESCE(r.response_at, EXCLUDED.response_at),
+           request_received_at = COALESCE(r.request_received_at, EXCLUDED.request_received_at),
+           response_received_at = COALESCE(r.response_received_at, EXCLUDED.response_received_at),
            subject_hash = COALESCE(r.subject_hash, EXCLUDED.subject_hash)
        )
-       UPDATE prediction_chain_heads h SET seq = u.seq, hash = u.hash FROM unnest($27::text[], $28::bigint[], $29::text[]) AS u(model_name, seq, hash)
-       WHERE h.model_name = u.model_name`,
-      [
-        halves.map((h) => h.modelName),
-        halves.map((h) => h.seq),
-        halves.map((h) => h.receivedAt),
-        halves.map((h) => h.kind),
-        halves.map((h) => h.correlationId),
-        halves.map((h) => h.eventId),
-        halves.map((h) => h.eventType),
-        halves.map((h) => h.source),
-        halves.map((h) => h.modelVersion),
-        halves.map((h) => h.occurredAt),
-        halves.map((h) => JSON.stringify(h.attributes)),
-        halves.map((h) => h.contentType),
-        halves.map((h) => JSON.stringify(h.payload ?? null)),
-        halves.map((h) => h.subjectHash),
-        halves.map((h) => h.sender),
-        halves.map((h) => h.prevHash),
-        halves.map((h) => h.recordHash),
-        records.map((r) => r.modelName),
-        records.map((r) => r.correlationId),
-        records.map((r) => r.modelVersion),
-        records.map((r) => r.firstAt),
-        records.map((r) => r.requestSeq),
-        records.map((r) => r.requestAt),
-        records.map((r) => r.responseSeq),
-        records.map((r) => r.responseAt),
-        records.map((r) => r.subjectHash),
-        heads.map((h) => h.modelName),
-        heads.map((h) => h.seq),
-        heads.map((h) => h.hash),
-      ],
+       UPDATE prediction_chain_heads h SET seq = u.seq, hash = u.hash FROM json_to_recordset($3::json) AS u("modelName" text, seq bigint, hash text)
+       WHERE h.model_name = u."modelName"`,
+      [JSON.stringify(halves.map((h) => ({ ...h, payload: h.payload ?? null }))), JSON.stringify(records), JSON.stringify(heads)],
     );
   }
 }

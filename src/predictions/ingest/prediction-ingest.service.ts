@@ -127,6 +127,8 @@ export class PredictionIngestService {
             requestAt: null,
             responseSeq: null,
             responseAt: null,
+            requestReceivedAt: null,
+            responseReceivedAt: null,
             subjectHash: null,
           };
           if (record.modelVersion === '') record.modelVersion = e.modelVersion;
@@ -134,9 +136,11 @@ export class PredictionIngestService {
           if (e.kind === 'request') {
             record.requestSeq = fields.seq;
             record.requestAt = fields.occurredAt;
+            record.requestReceivedAt = receivedAt;
           } else {
             record.responseSeq = fields.seq;
             record.responseAt = fields.occurredAt;
+            record.responseReceivedAt = receivedAt;
           }
           records.set(key, record);
           result.accepted++;

@@ -11,6 +11,8 @@ export interface RecordRow {
   request_at: Date | null;
   response_seq: string | null;
   response_at: Date | null;
+  request_received_at: Date | null;
+  response_received_at: Date | null;
   subject_hash: string | null;
 }
 
@@ -86,14 +88,21 @@ export class PredictionsRepository {
     );
   }
 
-  /** Halves by (model, chain position); the payload column only when it is to be shown. */
-  halves(keys: { model: string; seq: string }[], withPayload: boolean): Promise<HalfRow[]> {
+  /**
+   * Halves by (model, chain position, arrival time); the payload column only when it is to be
+   * shown. The arrival times are the partition key: PostgreSQL plans only their partitions. The
+   * three lists may match a few more rows than asked (their cross product); the caller keys by
+   * (model, seq).
+   */
+  halves(keys: { model: string; seq: string; receivedAt: Date | null }[], withPayload: boolean): Promise<HalfRow[]> {
     if (keys.length === 0) return Promise.resolve([]);
+    const times = keys.map((k) => k.receivedAt).filter((t): t is Date => t !== null);
     return this.tx.query<HalfRow>(
       `SELECT e.model_name, e.seq, e.received_at, e.kind, e.correlation_id, e.event_id, e.event_type, e.source, e.model_version, e.occurred_at,
               e.attributes, e.content_type, ${withPayload ? 'e.payload' : 'NULL AS payload'}, e.subject_hash, e.sender, e.prev_hash, e.record_hash
-       FROM prediction_events e JOIN unnest($1::text[], $2::bigint[]) AS k(model_name, seq) USING (model_name, seq)`,
-      [keys.map((k) => k.model), keys.map((k) => k.seq)],
+       FROM prediction_events e
+       WHERE e.model_name = ANY($1::text[]) AND e.seq = ANY($2::bigint[]) AND ($3::timestamptz[] IS NULL OR e.received_at = ANY($3::timestamptz[]))`,
+      [[...new Set(keys.map((k) => k.model))], keys.map((k) => k.seq), times.length === keys.length ? times : null],
     );
   }
 
@@ -171,8 +180,8 @@ export class PredictionsRepository {
       `SELECT r.id, q.payload AS request, s.payload AS response, f.truth
        FROM prediction_records r
        JOIN LATERAL (SELECT truth FROM prediction_feedback f WHERE f.model_name = r.model_name AND f.correlation_id = r.correlation_id ORDER BY f.id DESC LIMIT 1) f ON true
-       LEFT JOIN prediction_events q ON q.model_name = r.model_name AND q.seq = r.request_seq
-       LEFT JOIN prediction_events s ON s.model_name = r.model_name AND s.seq = r.response_seq
+       LEFT JOIN prediction_events q ON q.model_name = r.model_name AND q.seq = r.request_seq AND q.received_at = r.request_received_at
+       LEFT JOIN prediction_events s ON s.model_name = r.model_name AND s.seq = r.response_seq AND s.received_at = r.response_received_at
        WHERE r.model_name = $1 AND ($2::text IS NULL OR r.model_version = $2)
          AND ($3::timestamptz IS NULL OR r.first_at >= $3) AND ($4::timestamptz IS NULL OR r.first_at < $4)
          AND ($5::bigint IS NULL OR r.id > $5)

@@ -113,7 +113,10 @@ export class PredictionsService {
   private async views(principal: Principal, rows: RecordRow[], includePayloads: boolean): Promise<PredictionView[]> {
     if (rows.length === 0) return [];
     if (includePayloads) await this.authorizePayloads(principal, rows);
-    const keys = rows.flatMap((r) => [r.request_seq, r.response_seq].filter((s): s is string => s !== null).map((seq) => ({ model: r.model_name, seq })));
+    const keys = rows.flatMap((r) => [
+      ...(r.request_seq ? [{ model: r.model_name, seq: r.request_seq, receivedAt: r.request_received_at }] : []),
+      ...(r.response_seq ? [{ model: r.model_name, seq: r.response_seq, receivedAt: r.response_received_at }] : []),
+    ]);
     const halves = new Map((await this.repository.halves(keys, includePayloads)).map((h) => [`${h.model_name}\u0000${h.seq}`, h]));
     const feedback = await this.repository.feedback(rows.map((r) => ({ model: r.model_name, correlationId: r.correlation_id })));
     const unmatchedBefore = this.unmatchedBefore();
