@@ -344,7 +344,7 @@ async function main(): Promise<void> {
           `${fixed(gqlMs.at(-1)!, 2)} ms`,
         ],
         [
-          'same lookup, raw SQL (baseline)',
+          'same two lookups, raw SQL (baseline)',
           String(sqlMs.length),
           `${fixed(percentile(sqlMs, 50), 2)} ms`,
           `${fixed(percentile(sqlMs, 99), 2)} ms`,

@@ -45,10 +45,12 @@ CREATE TABLE prediction_records (
   request_received_at  timestamptz,
   response_received_at timestamptz,
   subject_hash   text,
-  id             bigserial NOT NULL UNIQUE,
-  PRIMARY KEY (model_name, correlation_id)
+  -- Tie-breaker of the listing order (first_at, id); not unique-indexed, to keep ingest's index
+  -- work down.
+  id             bigserial NOT NULL,
+  -- Request id first: prediction(requestId) without a model uses this index's prefix.
+  PRIMARY KEY (correlation_id, model_name)
 );
-CREATE INDEX prediction_records_request_id ON prediction_records (correlation_id);
 CREATE INDEX prediction_records_model_time ON prediction_records (model_name, model_version, first_at, id);
 CREATE INDEX prediction_records_subject ON prediction_records (model_name, subject_hash) WHERE subject_hash IS NOT NULL;
 
@@ -84,7 +86,7 @@ CREATE TABLE prediction_feedback (
   reward         double precision,
   sender         text NOT NULL,
   received_at    timestamptz NOT NULL DEFAULT now(),
-  FOREIGN KEY (model_name, correlation_id) REFERENCES prediction_records (model_name, correlation_id)
+  FOREIGN KEY (correlation_id, model_name) REFERENCES prediction_records (correlation_id, model_name)
 );
 CREATE INDEX prediction_feedback_record ON prediction_feedback (model_name, correlation_id, id);
 

@@ -49,7 +49,7 @@ export class PredictionIngestRepository {
   async storedHalves(keys: { modelName: string; correlationId: string }[]): Promise<Map<string, { request: boolean; response: boolean }>> {
     const rows = await this.tx.query<{ model_name: string; correlation_id: string; request: boolean; response: boolean }>(
       `SELECT r.model_name, r.correlation_id, r.request_seq IS NOT NULL AS request, r.response_seq IS NOT NULL AS response
-       FROM prediction_records r JOIN unnest($1::text[], $2::text[]) AS k(model_name, correlation_id) USING (model_name, correlation_id)`,
+       FROM prediction_records r JOIN unnest($1::text[], $2::text[]) AS k(model_name, correlation_id) USING (correlation_id, model_name)`,
       [keys.map((k) => k.modelName), keys.map((k) => k.correlationId)],
     );
     return new Map(rows.map((r) => [`${r.model_name}\u0000${r.correlation_id}`, { request: r.request, response: r.response }]));
@@ -79,7 +79,7 @@ export class PredictionIngestRepository {
          FROM json_to_recordset($2::json) AS x("modelName" text, "correlationId" text, "modelVersion" text, "firstAt" timestamptz, "requestSeq" bigint,
            "requestAt" timestamptz, "responseSeq" bigint, "responseAt" timestamptz, "requestReceivedAt" timestamptz, "responseReceivedAt" timestamptz,
            "subjectHash" text)
-         ON CONFLICT (model_name, correlation_id) DO UPDATE SET
+         ON CONFLICT (correlation_id, model_name) DO UPDATE SET
            model_version = CASE WHEN r.model_version = '' THEN EXCLUDED.model_version ELSE r.model_version END,
            request_seq = COALESCE(r.request_seq, EXCLUDED.request_seq),
            request_at = COALESCE(r.request_at, EXCLUDED.request_at),

@@ -175,18 +175,18 @@ export class PredictionsRepository {
   }
 
   /** Records with feedback in a range, with the request and response payloads (bias reports). */
-  labelled(model: string, version: string | null, from: Date | null, to: Date | null, afterId: string | null, limit: number) {
-    return this.tx.query<{ id: string; request: unknown; response: unknown; truth: unknown }>(
-      `SELECT r.id, q.payload AS request, s.payload AS response, f.truth
+  labelled(model: string, version: string | null, from: Date | null, to: Date | null, after: { firstAt: Date; id: string } | null, limit: number) {
+    return this.tx.query<{ id: string; first_at: Date; request: unknown; response: unknown; truth: unknown }>(
+      `SELECT r.id, r.first_at, q.payload AS request, s.payload AS response, f.truth
        FROM prediction_records r
        JOIN LATERAL (SELECT truth FROM prediction_feedback f WHERE f.model_name = r.model_name AND f.correlation_id = r.correlation_id ORDER BY f.id DESC LIMIT 1) f ON true
        LEFT JOIN prediction_events q ON q.model_name = r.model_name AND q.seq = r.request_seq AND q.received_at = r.request_received_at
        LEFT JOIN prediction_events s ON s.model_name = r.model_name AND s.seq = r.response_seq AND s.received_at = r.response_received_at
        WHERE r.model_name = $1 AND ($2::text IS NULL OR r.model_version = $2)
          AND ($3::timestamptz IS NULL OR r.first_at >= $3) AND ($4::timestamptz IS NULL OR r.first_at < $4)
-         AND ($5::bigint IS NULL OR r.id > $5)
-       ORDER BY r.id LIMIT $6`,
-      [model, version, from, to, afterId, limit],
+         AND ($5::timestamptz IS NULL OR (r.first_at, r.id) > ($5, $6::bigint))
+       ORDER BY r.first_at, r.id LIMIT $7`,
+      [model, version, from, to, after?.firstAt ?? null, after?.id ?? null, limit],
     );
   }
 }

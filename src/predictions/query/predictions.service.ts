@@ -206,12 +206,12 @@ export class PredictionsService {
    * (value at `protectedAttribute` in the request payload), the predicted outcome (at `outcome` in
    * the response payload) and the actual one (the latest feedback's truth, at `outcome` when the
    * truth has the response's shape, else the truth as sent). Payloads here are stored ones, i.e.
-   * already redacted or pseudonymised.
+   * already redacted or pseudonymised. In order of the records' first arrival.
    */
   async *labelledOutcomes(q: LabelledOutcomesQuery): AsyncIterable<LabelledOutcome> {
     if (!isValidPath(q.protectedAttribute)) throw AppError.badInput('protectedAttribute', `"${q.protectedAttribute}" is not a dotted field path`);
     if (!isValidPath(q.outcome)) throw AppError.badInput('outcome', `"${q.outcome}" is not a dotted field path`);
-    let after: string | null = null;
+    let after: { firstAt: Date; id: string } | null = null;
     for (;;) {
       const rows = await this.repository.labelled(q.model, q.version ?? null, q.from ?? null, q.to ?? null, after, 1000);
       for (const row of rows) {
@@ -224,7 +224,8 @@ export class PredictionsService {
         };
       }
       if (rows.length < 1000) return;
-      after = rows.at(-1)!.id;
+      const last = rows.at(-1)!;
+      after = { firstAt: last.first_at, id: last.id };
     }
   }
 
