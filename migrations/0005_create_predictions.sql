@@ -68,6 +68,8 @@ CREATE TABLE prediction_model_settings (
   model_name          text PRIMARY KEY,
   redact_fields       text[] NOT NULL DEFAULT '{}',
   pseudonymise_fields text[] NOT NULL DEFAULT '{}',
+  -- Free-text fields scanned with the PII text detector; personal data found is pseudonymised.
+  scan_text_fields    text[] NOT NULL DEFAULT '{}',
   subject_field       text,
   retention_days      integer CHECK (retention_days > 0),
   min_hourly_volume   integer CHECK (min_hourly_volume >= 0),

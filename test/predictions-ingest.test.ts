@@ -378,7 +378,7 @@ describe('prediction audit records: ingest, pairing, chain (POST /api/v1/predict
   it('redacts and pseudonymises configured fields, and finds a data subject by keyed hash only', async () => {
     const set = await gql(
       `mutation { setPredictionSettings(input: { modelName: "loans", redactFields: ["applicant.name"], pseudonymiseFields: ["applicant.email"],
-         subjectField: "applicant.customerId" }) { modelName redactFields subjectField } }`,
+         subjectField: "applicant.customerId", scanTextFields: ["applicant.note"] }) { modelName redactFields subjectField scanTextFields } }`,
       'admin',
     );
     assert.equal(set.errors, undefined, JSON.stringify(set.errors));
@@ -387,7 +387,7 @@ describe('prediction audit records: ingest, pairing, chain (POST /api/v1/predict
     );
     assert.equal(audit[0]!.target, 'model:loans');
     const send = (id: string, customer: string, email: string) =>
-      post(JSON.stringify({ applicant: { name: 'Ada Lovelace', email, customerId: customer, income: 50000 } }), {
+      post(JSON.stringify({ applicant: { name: 'Ada Lovelace', email, customerId: customer, income: 50000, note: `call me: ${email}, thanks` } }), {
         'content-type': 'application/json',
         'ce-requestid': id,
         'ce-id': `${id}-e`,
@@ -405,6 +405,9 @@ describe('prediction audit records: ingest, pairing, chain (POST /api/v1/predict
     assert.equal(raw[0]!.payload.applicant['email'], raw[1]!.payload.applicant['email']);
     assert.notEqual(raw[0]!.payload.applicant['email'], raw[2]!.payload.applicant['email']);
     assert.equal(raw[0]!.payload.applicant['income'], 50000);
+    // Free text: the PII text detector's finding is pseudonymised in place, the rest kept.
+    assert.match(String(raw[0]!.payload.applicant['note']), /^call me: <EMAIL_ADDRESS:[0-9a-f]{16}>, thanks$/);
+    assert.ok(!JSON.stringify(raw).includes('example.com'));
     assert.ok(!JSON.stringify(raw).includes('C-42'));
     assert.equal(raw[0]!.subject_hash, raw[2]!.subject_hash);
     const mine = await gql<{ predictionsForSubject: { nodes: { requestId: string }[] } }>(

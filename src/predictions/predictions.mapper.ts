@@ -51,6 +51,7 @@ export function toPredictionSettings(s: PredictionSettingsRow): PredictionSettin
     modelName: s.model_name,
     redactFields: s.redact_fields,
     pseudonymiseFields: s.pseudonymise_fields,
+    scanTextFields: s.scan_text_fields,
     subjectField: s.subject_field,
     retentionDays: s.retention_days,
     minHourlyVolume: s.min_hourly_volume,

@@ -164,6 +164,7 @@ export class PredictionSettingsType {
   @Field() modelName!: string;
   @Field(() => [String]) redactFields!: string[];
   @Field(() => [String]) pseudonymiseFields!: string[];
+  @Field(() => [String]) scanTextFields!: string[];
   @Field(() => String, { nullable: true }) subjectField!: string | null;
   @Field(() => Int, { nullable: true }) retentionDays!: number | null;
   @Field(() => Int, { nullable: true }) minHourlyVolume!: number | null;
@@ -177,6 +178,8 @@ export class SetPredictionSettingsInput {
   @Field(() => [String], { nullable: true, description: 'Payload fields replaced by [REDACTED] before storage' }) redactFields?: string[] | null;
   @Field(() => [String], { nullable: true, description: 'Payload fields replaced by a keyed HMAC (equal values still match)' })
   pseudonymiseFields?: string[] | null;
+  @Field(() => [String], { nullable: true, description: 'Free-text fields scanned by the PII text detector; personal data found is pseudonymised' })
+  scanTextFields?: string[] | null;
   @Field(() => String, { nullable: true, description: 'Payload field holding the data subject id, stored as a keyed hash' }) subjectField?: string | null;
   @Field(() => Int, { nullable: true }) retentionDays?: number | null;
   @Field(() => Int, { nullable: true }) minHourlyVolume?: number | null;

@@ -1,6 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AppError, ErrorCode } from '../../common/app-error';
 import { CHARTER_CONFIG, type CharterConfig } from '../../config/config';
+import { scanText } from '../../pii/scan-text';
+import { isPersonal } from '../../pii/types';
 import { GroupCommitter } from '../../database/group-commit';
 import { TransactionHost } from '../../database/transaction-host';
 import { GENESIS_HASH, halfHash } from '../chain/record-hash';
@@ -161,6 +163,17 @@ export class PredictionIngestService {
   }
 }
 
+function pseudonymiseText(text: string, pseudonym: (value: string) => string): string {
+  let out = '';
+  let at = 0;
+  for (const span of scanText(text)) {
+    if (!isPersonal(span.type) || span.start < at) continue;
+    out += `${text.slice(at, span.start)}<${span.type}:${pseudonym(text.slice(span.start, span.end)).slice(0, 16)}>`;
+    at = span.end;
+  }
+  return out + text.slice(at);
+}
+
 function prepare(
   event: PredictionEvent,
   settings: PredictionSettingsRow | null,
@@ -179,6 +192,9 @@ function prepare(
     // The raw subject id is not stored: in the payload it becomes a pseudonym like the others.
     const pseudonymised = settings.subject_field ? [...settings.pseudonymise_fields, settings.subject_field] : settings.pseudonymise_fields;
     for (const path of pseudonymised) payload = replaceAt(payload, path, (v) => (v === null || v === undefined ? v : `hmac:${pseudonym(keyText(v))}`));
+    // Free text: the PII scanner's text detector finds personal data inside the string; each span
+    // found becomes a pseudonym tagged with its entity type.
+    for (const path of settings.scan_text_fields) payload = replaceAt(payload, path, (v) => (typeof v === 'string' ? pseudonymiseText(v, pseudonym) : v));
     for (const path of settings.redact_fields) payload = replaceAt(payload, path, () => REDACTED);
   }
   return { event, payload, subjectHash, sender };

@@ -9,6 +9,7 @@ export interface PredictionSettingsInput {
   modelName: string;
   redactFields?: string[] | null;
   pseudonymiseFields?: string[] | null;
+  scanTextFields?: string[] | null;
   subjectField?: string | null;
   retentionDays?: number | null;
   minHourlyVolume?: number | null;
@@ -52,6 +53,7 @@ export class PredictionSettingsService {
     };
     const redact = paths('input.redactFields', input.redactFields);
     const pseudonymise = paths('input.pseudonymiseFields', input.pseudonymiseFields);
+    const scanText = paths('input.scanTextFields', input.scanTextFields);
     const subject = input.subjectField?.trim() || null;
     if (subject !== null && !isValidPath(subject)) throw AppError.badInput('input.subjectField', `"${subject}" is not a dotted field path`);
     if (input.retentionDays != null && (!Number.isInteger(input.retentionDays) || input.retentionDays < 1)) {
@@ -64,6 +66,7 @@ export class PredictionSettingsService {
       model_name: modelName,
       redact_fields: redact,
       pseudonymise_fields: pseudonymise,
+      scan_text_fields: scanText,
       subject_field: subject,
       retention_days: input.retentionDays ?? null,
       min_hourly_volume: input.minHourlyVolume ?? null,
@@ -78,6 +81,7 @@ export class PredictionSettingsService {
       details: {
         redactFields: redact,
         pseudonymiseFields: pseudonymise,
+        scanTextFields: scanText,
         subjectField: subject,
         retentionDays: row.retention_days,
         minHourlyVolume: row.min_hourly_volume,
