@@ -2,7 +2,8 @@
 
 -- Each half (request or response CloudEvent) is stored once, as it arrives, and chained per model:
 -- seq is the model's chain position, prev_hash the previous half's record_hash, record_hash
--- sha256(prev_hash + "\n" + canonical JSON of the row). Rows are never updated. Partitioned by
+-- sha256(prev_hash, seq, received_at and the canonical JSON of the other columns; see
+-- src/predictions/chain/record-hash.ts). Rows are never updated. Partitioned by
 -- arrival time (daily partitions created ahead by the service; the default partition catches
 -- anything outside them), so retention drops whole partitions.
 CREATE TABLE prediction_events (

@@ -23,26 +23,35 @@ export interface HashedHalf {
   prevHash: string;
 }
 
-/** sha256(prev_hash + "\n" + RFC 8785 canonical JSON of the half), hex. */
+/** The columns that do not depend on the chain position, as RFC 8785 canonical JSON. */
+export function halfBody(h: Omit<HashedHalf, 'seq' | 'receivedAt' | 'prevHash'>): string {
+  return (
+    canonicalize({
+      modelName: h.modelName,
+      kind: h.kind,
+      correlationId: h.correlationId,
+      eventId: h.eventId,
+      eventType: h.eventType,
+      source: h.source,
+      modelVersion: h.modelVersion,
+      occurredAt: h.occurredAt.toISOString(),
+      attributes: h.attributes,
+      contentType: h.contentType,
+      payload: h.payload ?? null,
+      subjectHash: h.subjectHash,
+      sender: h.sender,
+    }) ?? ''
+  );
+}
+
+/**
+ * sha256(prev_hash + "\n" + seq + "\n" + received_at (ISO 8601) + "\n" + halfBody), hex. The
+ * body is computed before the batch takes the chain lock; only this digest is computed under it.
+ */
+export function chainHash(prevHash: string, seq: number, receivedAt: Date, body: string): string {
+  return createHash('sha256').update(`${prevHash}\n${seq}\n${receivedAt.toISOString()}\n${body}`).digest('hex');
+}
+
 export function halfHash(h: HashedHalf): string {
-  const body = canonicalize({
-    modelName: h.modelName,
-    seq: h.seq,
-    receivedAt: h.receivedAt.toISOString(),
-    kind: h.kind,
-    correlationId: h.correlationId,
-    eventId: h.eventId,
-    eventType: h.eventType,
-    source: h.source,
-    modelVersion: h.modelVersion,
-    occurredAt: h.occurredAt.toISOString(),
-    attributes: h.attributes,
-    contentType: h.contentType,
-    payload: h.payload ?? null,
-    subjectHash: h.subjectHash,
-    sender: h.sender,
-  });
-  return createHash('sha256')
-    .update(`${h.prevHash}\n${body ?? ''}`)
-    .digest('hex');
+  return chainHash(h.prevHash, h.seq, h.receivedAt, halfBody(h));
 }

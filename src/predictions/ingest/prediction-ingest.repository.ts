@@ -1,10 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '../../database/transaction-host';
-import type { HashedHalf } from '../chain/record-hash';
-
-export interface StoredHalf extends HashedHalf {
-  recordHash: string;
-}
 
 export interface RecordUpsert {
   modelName: string;
@@ -56,12 +51,12 @@ export class PredictionIngestRepository {
   }
 
   /**
-   * Inserts the halves, adds each to its pair's index row (one row per pair, merged by the caller)
+   * Inserts the halves (a JSON array of rows with the chain columns), adds each to its pair's index row (one row per pair, merged by the caller)
    * and moves the chain heads: one statement, so one round trip, whatever the batch size. Rows
    * travel as one JSON document each (json_to_recordset): one native JSON.stringify instead of
    * node-pg's per-element array escaping, and payloads are not stringified twice.
    */
-  async write(halves: StoredHalf[], records: RecordUpsert[], heads: { modelName: string; seq: number; hash: string }[]): Promise<void> {
+  async write(halvesJson: string, records: RecordUpsert[], heads: { modelName: string; seq: number; hash: string }[]): Promise<void> {
     await this.tx.query(
       `WITH halves AS (
          INSERT INTO prediction_events (model_name, seq, received_at, kind, correlation_id, event_id, event_type, source, model_version, occurred_at,
@@ -91,7 +86,7 @@ export class PredictionIngestRepository {
        )
        UPDATE prediction_chain_heads h SET seq = u.seq, hash = u.hash FROM json_to_recordset($3::json) AS u("modelName" text, seq bigint, hash text)
        WHERE h.model_name = u."modelName"`,
-      [JSON.stringify(halves.map((h) => ({ ...h, payload: h.payload ?? null }))), JSON.stringify(records), JSON.stringify(heads)],
+      [halvesJson, JSON.stringify(records), JSON.stringify(heads)],
     );
   }
 }

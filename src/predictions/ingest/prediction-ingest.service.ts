@@ -5,13 +5,13 @@ import { scanText } from '../../pii/scan-text';
 import { isPersonal } from '../../pii/types';
 import { GroupCommitter } from '../../database/group-commit';
 import { TransactionHost } from '../../database/transaction-host';
-import { GENESIS_HASH, halfHash } from '../chain/record-hash';
+import { chainHash, GENESIS_HASH, halfBody } from '../chain/record-hash';
 import { PredictionKeys } from '../settings/prediction-keys';
 import type { PredictionSettingsRow } from '../settings/prediction-settings.repository';
 import { PredictionSettingsService } from '../settings/prediction-settings.service';
 import type { PredictionEvent } from './cloudevents';
 import { keyText, REDACTED, replaceAt, valuesAt } from './payload-paths';
-import { PredictionIngestRepository, type RecordUpsert, type StoredHalf } from './prediction-ingest.repository';
+import { PredictionIngestRepository, type RecordUpsert } from './prediction-ingest.repository';
 
 export interface PredictionIngestResult {
   /** Halves stored now. */
@@ -23,9 +23,13 @@ export interface PredictionIngestResult {
 /** A half ready to store: personal data already redacted or pseudonymised. */
 interface PreparedHalf {
   event: PredictionEvent;
-  payload: unknown;
   subjectHash: string | null;
-  sender: string;
+  /** ce-time, or the arrival time at this server. */
+  occurredAt: Date;
+  /** halfBody: the canonical JSON the chain hash covers besides seq, arrival time and prev hash. */
+  body: string;
+  /** The same columns as the JSON object the repository inserts (without the chain columns). */
+  json: string;
 }
 
 // One transaction takes at most this many halves from the queue of waiting requests.
@@ -69,7 +73,9 @@ export class PredictionIngestService {
     }
     const pseudonym = await this.keys.hasher('pseudonym');
     const subject = await this.keys.hasher('subject');
-    const prepared = events.map((event) => prepare(event, settings.get(event.modelName) ?? null, pseudonym, subject, sender));
+    // Everything that does not depend on the chain position is done here, outside the batch's lock.
+    const arrivedAt = new Date();
+    const prepared = events.map((event) => prepare(event, settings.get(event.modelName) ?? null, pseudonym, subject, sender, arrivedAt));
     return this.committer.submit(prepared);
   }
 
@@ -84,7 +90,7 @@ export class PredictionIngestService {
       // A statement of its own, after the locks: its snapshot sees every batch that held them before.
       const stored = await this.repository.storedHalves(all.map((h) => ({ modelName: h.event.modelName, correlationId: h.event.correlationId })));
       const receivedAt = new Date();
-      const halves: StoredHalf[] = [];
+      const halves: string[] = [];
       const records = new Map<string, RecordUpsert>();
       const results = requests.map((request) => {
         const result = { accepted: 0, duplicates: 0 };
@@ -99,27 +105,10 @@ export class PredictionIngestService {
           seen[e.kind] = true;
           stored.set(key, seen);
           const head = heads.get(e.modelName)!;
-          const fields = {
-            modelName: e.modelName,
-            seq: head.seq + 1,
-            receivedAt,
-            kind: e.kind,
-            correlationId: e.correlationId,
-            eventId: e.eventId,
-            eventType: e.eventType,
-            source: e.source,
-            modelVersion: e.modelVersion,
-            occurredAt: e.occurredAt ?? receivedAt,
-            attributes: e.attributes,
-            contentType: e.contentType,
-            payload: half.payload,
-            subjectHash: half.subjectHash,
-            sender: half.sender,
-            prevHash: head.hash,
-          };
-          const recordHash = halfHash(fields);
-          halves.push({ ...fields, recordHash });
-          heads.set(e.modelName, { seq: fields.seq, hash: recordHash });
+          const seq = head.seq + 1;
+          const recordHash = chainHash(head.hash, seq, receivedAt, half.body);
+          halves.push(`{"seq":${seq},"receivedAt":"${receivedAt.toISOString()}","prevHash":"${head.hash}","recordHash":"${recordHash}",${half.json.slice(1)}`);
+          heads.set(e.modelName, { seq, hash: recordHash });
           const record = records.get(key) ?? {
             modelName: e.modelName,
             correlationId: e.correlationId,
@@ -136,12 +125,12 @@ export class PredictionIngestService {
           if (record.modelVersion === '') record.modelVersion = e.modelVersion;
           record.subjectHash ??= half.subjectHash;
           if (e.kind === 'request') {
-            record.requestSeq = fields.seq;
-            record.requestAt = fields.occurredAt;
+            record.requestSeq = seq;
+            record.requestAt = half.occurredAt;
             record.requestReceivedAt = receivedAt;
           } else {
-            record.responseSeq = fields.seq;
-            record.responseAt = fields.occurredAt;
+            record.responseSeq = seq;
+            record.responseAt = half.occurredAt;
             record.responseReceivedAt = receivedAt;
           }
           records.set(key, record);
@@ -151,7 +140,7 @@ export class PredictionIngestService {
       });
       if (halves.length > 0) {
         await this.repository.write(
-          halves,
+          `[${halves.join(',')}]`,
           [...records.values()],
           models.map((m) => ({ modelName: m, ...heads.get(m)! })),
         );
@@ -180,6 +169,7 @@ function prepare(
   pseudonym: (value: string) => string,
   subject: (value: string) => string,
   sender: string,
+  arrivedAt: Date,
 ): PreparedHalf {
   let payload = event.payload;
   let subjectHash: string | null = null;
@@ -197,5 +187,21 @@ function prepare(
     for (const path of settings.scan_text_fields) payload = replaceAt(payload, path, (v) => (typeof v === 'string' ? pseudonymiseText(v, pseudonym) : v));
     for (const path of settings.redact_fields) payload = replaceAt(payload, path, () => REDACTED);
   }
-  return { event, payload, subjectHash, sender };
+  const occurredAt = event.occurredAt ?? arrivedAt;
+  const columns = {
+    modelName: event.modelName,
+    kind: event.kind,
+    correlationId: event.correlationId,
+    eventId: event.eventId,
+    eventType: event.eventType,
+    source: event.source,
+    modelVersion: event.modelVersion,
+    occurredAt,
+    attributes: event.attributes,
+    contentType: event.contentType,
+    payload: payload ?? null,
+    subjectHash,
+    sender,
+  };
+  return { event, subjectHash, occurredAt, body: halfBody(columns), json: JSON.stringify(columns) };
 }
