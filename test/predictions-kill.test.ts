@@ -24,18 +24,25 @@ describe('prediction ingest survives SIGKILL', () => {
     idp = await startTestIdentityProvider();
     const port = await findFreePort();
     url = `http://127.0.0.1:${port}`;
-    env = { ...process.env, DATABASE_URL: db.url, OIDC_ISSUER_URL: idp.issuer, PORT: String(port), NODE_ENV: 'test', LOG_LEVEL: 'warn' };
+    env = { ...process.env, DATABASE_URL: db.url, OIDC_ISSUER_URL: idp.issuer, PORT: String(port), NODE_ENV: 'test', LOG_LEVEL: 'info' };
   });
   after(async () => {
     await idp.close();
     await db.drop();
   });
 
+  // Everything the service printed (LOG_LEVEL=info: one access-log line per request).
+  let output = '';
+
   async function start(): Promise<ChildProcess> {
     const child = spawn(process.execPath, [path.join(DIST_SRC, 'main.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
-    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (out += c.toString()));
+    const collect = (c: Buffer) => {
+      out += c.toString();
+      output += c.toString();
+    };
+    child.stdout.on('data', collect);
+    child.stderr.on('data', collect);
     const t0 = performance.now();
     while (performance.now() - t0 < 30_000) {
       if (child.exitCode !== null) throw new Error(`charter exited with ${child.exitCode}: ${out}`);
@@ -145,6 +152,28 @@ describe('prediction ingest survives SIGKILL', () => {
         assert.equal(v.verifyPredictionChain.valid, true, v.verifyPredictionChain.problem ?? '');
         assert.equal(v.verifyPredictionChain.checkedCount, [...stored.keys()].filter((k) => k.startsWith(`kill-model-${m}/`)).length);
       }
+      // A logger that cannot set headers puts the key in the path; the logs show the route pattern only.
+      const viaPath = await fetch(`${url}/api/v1/predictions/key/${key}`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'ce-id': 'path-key',
+          'ce-type': 'org.kubeflow.serving.inference.request',
+          'ce-inferenceservicename': 'm',
+        },
+        body: '{}',
+      });
+      assert.equal(viaPath.status, 200);
+      const denied = await fetch(`${url}/api/v1/predictions/key/${key.slice(0, -4)}abcd`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+      });
+      assert.equal(denied.status, 401);
+      await new Promise((r) => setTimeout(r, 500));
+      assert.match(output, /\/api\/v1\/predictions\/key\/:key/, 'the access log names the route pattern');
+      assert.ok(!output.includes(key.slice(4)), 'the API key never reaches the logs');
+      assert.ok(!output.includes(key.slice(4, -4)), 'not even the rejected one');
       process.stdout.write(`${acknowledged.length} halves acknowledged (${sent} predictions attempted) before SIGKILL; ${rows.length} stored\n`);
     } finally {
       child.kill('SIGTERM');
