@@ -11,6 +11,7 @@ import { requestContext } from './common/request-context';
 import type { CharterConfig } from './config/config';
 import { MetricsService } from './metrics/metrics.service';
 import { registerScanUploadParsers } from './pii/service/scan-upload';
+import { registerPredictionParsers } from './predictions/ingest/prediction-parsers';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -44,6 +45,7 @@ export async function createCharterApp(config: CharterConfig, logger: Logger, op
     done(null, body),
   );
   registerScanUploadParsers(fastify);
+  registerPredictionParsers(fastify, config.ingestBodyLimitBytes);
   const metrics = app.get(MetricsService);
   // Bound after the body is parsed, so the context survives into guards, resolvers and services.
   fastify.addHook('preHandler', (request, _reply, done) => {

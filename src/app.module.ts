@@ -23,6 +23,7 @@ import { MetricsModule } from './metrics/metrics.module';
 import { ModelCardsModule } from './model-cards/model-cards.module';
 import { PiiServiceModule } from './pii/service/pii-service.module';
 import { ReportsModule } from './reports/reports.module';
+import { PredictionsModule } from './predictions/predictions.module';
 
 export interface AppOptions {
   /**
@@ -50,6 +51,7 @@ export class AppModule {
         ModelCardsModule,
         AccessModule,
         ReportsModule,
+        PredictionsModule,
         GraphQLModule.forRootAsync<MercuriusDriverConfig>({
           driver: MercuriusDriver,
           inject: [CHARTER_CONFIG],

@@ -151,6 +151,29 @@ const OPERATIONS: Operation[] = [
     query: 'mutation { generateReport(input: { kind: DATASET, target: "dataset:n:none", from: "2026-01-01T00:00:00Z", to: "2026-02-01T00:00:00Z" }) { id } }',
     allowed: ['admin', 'risk', 'ciso', 'compliance'],
   },
+  // Prediction audit records.
+  { name: 'prediction', query: '{ prediction(requestId: "none") { requestId } }', allowed: ['admin', 'risk', 'ciso', 'compliance', 'ds'] },
+  { name: 'predictions', query: '{ predictions(model: "none", first: 1) { nodes { requestId } } }', allowed: ['admin', 'risk', 'ciso', 'compliance', 'ds'] },
+  {
+    name: 'predictionsForSubject',
+    query: '{ predictionsForSubject(model: "none", subjectId: "x", first: 1) { nodes { requestId } } }',
+    allowed: ['admin', 'risk', 'ciso', 'compliance', 'ds'],
+  },
+  {
+    name: 'predictionStats',
+    query: '{ predictionStats(model: "none", from: "2026-01-01T00:00:00Z", to: "2026-01-02T00:00:00Z") { buckets { count } } }',
+    allowed: ['admin', 'risk', 'ciso', 'compliance', 'ds'],
+  },
+  { name: 'predictionVolumeAlerts', query: '{ predictionVolumeAlerts { modelName since } }', allowed: ['admin', 'risk', 'ciso', 'compliance', 'ds'] },
+  { name: 'predictionSettings', query: '{ predictionSettings { modelName } }', allowed: ['admin', 'risk', 'ciso', 'compliance', 'ds'] },
+  { name: 'verifyPredictionChain', query: '{ verifyPredictionChain(model: "none") { valid } }', allowed: ['admin', 'risk', 'ciso', 'compliance'] },
+  { name: 'setPredictionSettings', query: 'mutation { setPredictionSettings(input: { modelName: "matrix" }) { modelName } }', allowed: ['admin'] },
+  { name: 'applyPredictionRetention', query: 'mutation { applyPredictionRetention { droppedPartitions } }', allowed: ['admin'] },
+  {
+    name: 'addPredictionFeedback',
+    query: 'mutation { addPredictionFeedback(input: { requestId: "none", truth: 1 }) { id } }',
+    allowed: ['admin', 'ingest'],
+  },
 ];
 
 describe('role x operation matrix under the default policy', () => {

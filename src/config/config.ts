@@ -74,6 +74,9 @@ const envSchema = z.object({
   ACCESS_WEBHOOK_BACKOFF_MS: positiveInt(1000),
   ACCESS_ESCALATION_SECONDS: positiveInt(172_800),
   ACCESS_SWEEP_INTERVAL_MS: positiveInt(15_000),
+  PREDICTIONS_HMAC_KEY: optionalString.refine((v) => v === undefined || v.length >= 32, { message: 'must be at least 32 characters' }),
+  PREDICTIONS_REQUIRE_REGISTERED_MODELS: z.enum(['true', 'false'], { error: 'must be true or false' }).default('false'),
+  PREDICTIONS_PAIRING_TIMEOUT_SECONDS: positiveInt(300),
 });
 
 export interface CharterConfig {
@@ -117,6 +120,14 @@ export interface CharterConfig {
     /** How often expired grants, overdue escalations and due webhooks are processed. */
     sweepIntervalMs: number;
   };
+  predictions: {
+    /** Key for pseudonymised fields, subject hashes and retention checkpoints; unset: generated once and kept in the database. */
+    hmacKey?: string;
+    /** Refuse events for models without prediction settings (setPredictionSettings). */
+    requireRegisteredModels: boolean;
+    /** A half whose partner has not arrived after this long is flagged UNMATCHED. */
+    pairingTimeoutSeconds: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -127,7 +138,7 @@ export class ConfigError extends Error {
 }
 
 // Their values may hold credentials; errors name the variable but never print its value.
-const SECRET_VARIABLES = new Set(['DATABASE_URL', 'OIDC_CLIENT_SECRET', 'ACCESS_WEBHOOK_SECRET']);
+const SECRET_VARIABLES = new Set(['DATABASE_URL', 'OIDC_CLIENT_SECRET', 'ACCESS_WEBHOOK_SECRET', 'PREDICTIONS_HMAC_KEY']);
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): CharterConfig {
   // An empty variable (`PORT=`) means "unset", as it does for most tools.
@@ -178,6 +189,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CharterConfig 
       webhookBackoffMs: e.ACCESS_WEBHOOK_BACKOFF_MS,
       escalationSeconds: e.ACCESS_ESCALATION_SECONDS,
       sweepIntervalMs: e.ACCESS_SWEEP_INTERVAL_MS,
+    },
+    predictions: {
+      hmacKey: e.PREDICTIONS_HMAC_KEY,
+      requireRegisteredModels: e.PREDICTIONS_REQUIRE_REGISTERED_MODELS === 'true',
+      pairingTimeoutSeconds: e.PREDICTIONS_PAIRING_TIMEOUT_SECONDS,
     },
   };
 }
