@@ -1,6 +1,8 @@
+import { Injectable } from '@nestjs/common';
 import { Context, Parent, ResolveField, Resolver } from '@nestjs/graphql';
 import DataLoader from 'dataloader';
 import type { FastifyRequest } from 'fastify';
+import { AccessDatasetType } from '../access/dto/access.type';
 import { AppError, ErrorCode } from '../common/app-error';
 import { DatasetType } from '../lineage/graph/dto/dataset.type';
 import { ModelVersionType } from './dto/model.type';
@@ -9,15 +11,16 @@ import { RegistryService, type VersionDetails } from './registry/registry.servic
 
 type Key = { namespace: string; name: string };
 
-/** Lineage's Dataset gains `models`: the versions built on it. One query per request, not per dataset. */
-@Resolver(() => DatasetType)
-export class DatasetModelsResolver {
+const MODELS_DESCRIPTION = 'Model versions trained or evaluated on this dataset (those whose model the caller may read)';
+
+/** The model versions built on datasets, one query per request however many datasets a query shows. */
+@Injectable()
+export class DatasetModelsLoader {
   private readonly byRequest = new WeakMap<FastifyRequest, DataLoader<Key, VersionDetails[], string>>();
 
   constructor(private readonly registry: RegistryService) {}
 
-  @ResolveField(() => [ModelVersionType], { description: 'Model versions trained or evaluated on this dataset (those whose model the caller may read)' })
-  async models(@Parent() dataset: DatasetType, @Context('req') request: FastifyRequest): Promise<ModelVersionType[]> {
+  async load(request: FastifyRequest, dataset: Key): Promise<ModelVersionType[]> {
     return (await this.loader(request).load({ namespace: dataset.namespace, name: dataset.name })).map(toVersion);
   }
 
@@ -34,5 +37,27 @@ export class DatasetModelsResolver {
       this.byRequest.set(request, loader);
     }
     return loader;
+  }
+}
+
+/** Lineage's Dataset gains `models`: the versions built on it. */
+@Resolver(() => DatasetType)
+export class DatasetModelsResolver {
+  constructor(private readonly loader: DatasetModelsLoader) {}
+
+  @ResolveField(() => [ModelVersionType], { description: MODELS_DESCRIPTION })
+  models(@Parent() dataset: DatasetType, @Context('req') request: FastifyRequest): Promise<ModelVersionType[]> {
+    return this.loader.load(request, dataset);
+  }
+}
+
+/** The access chain's datasets gain `models` too: person → grants → requests → datasets → models. */
+@Resolver(() => AccessDatasetType)
+export class AccessDatasetModelsResolver {
+  constructor(private readonly loader: DatasetModelsLoader) {}
+
+  @ResolveField(() => [ModelVersionType], { description: MODELS_DESCRIPTION })
+  models(@Parent() dataset: AccessDatasetType, @Context('req') request: FastifyRequest): Promise<ModelVersionType[]> {
+    return this.loader.load(request, dataset);
   }
 }

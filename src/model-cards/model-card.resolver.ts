@@ -3,13 +3,14 @@ import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import type { Principal } from '../auth/principal';
 import { Requires } from '../authz/requires.decorator';
 import { validatePageSize } from '../common/graphql/pagination';
-import { BiasService } from './bias/bias.service';
+import { BiasService, type BiasInput, type PredictionRecordsQuery } from './bias/bias.service';
 import type { CardView } from './cards/card.service';
 import { CardService } from './cards/card.service';
 import { BiasReportConnection, BiasReportType } from './dto/bias-report.type';
 import { CardFieldChangeType, CardRevisionType, ModelCardType, SigningKeyType } from './dto/model-card.type';
 import {
   ApproveModelCardInput,
+  type BiasFromPredictionsInput,
   BiasReportsArgs,
   ComputeBiasReportInput,
   DiffArgs,
@@ -25,7 +26,7 @@ import { toBiasReport, toCard, toChange, toReview, toRevision } from './model-ca
 import { PromotionService } from './promotion/promotion.service';
 import { CardSigner } from './review/card-signer';
 import { ReviewService } from './review/review.service';
-import { AppError } from '../common/app-error';
+import { AppError, requireValidDate } from '../common/app-error';
 
 @Resolver(() => ModelCardType)
 export class ModelCardResolver {
@@ -109,10 +110,14 @@ export class ModelCardResolver {
   })
   @Requires('modelBias.compute')
   async computeBiasReport(@CurrentPrincipal() principal: Principal, @Args('input') input: ComputeBiasReportInput): Promise<BiasReportType> {
-    if ((input.groupResults ? 1 : 0) + (input.samples ? 1 : 0) !== 1) throw AppError.badInput('input', 'give exactly one of groupResults and samples');
-    const source = input.groupResults
-      ? ({ source: 'group_results', groupResults: input.groupResults } as const)
-      : ({ source: 'samples', samples: input.samples! } as const);
+    if ((input.groupResults ? 1 : 0) + (input.samples ? 1 : 0) + (input.fromPredictions ? 1 : 0) !== 1) {
+      throw AppError.badInput('input', 'give exactly one of groupResults, samples and fromPredictions');
+    }
+    const source: BiasInput = input.groupResults
+      ? { source: 'group_results', groupResults: input.groupResults }
+      : input.samples
+        ? { source: 'samples', samples: input.samples }
+        : { source: 'prediction_records', records: fromPredictions(input.fromPredictions!), positiveLabel: input.fromPredictions!.positiveLabel ?? undefined };
     const { row, tier } = await this.bias.compute(principal, input.modelVersionId, input.protectedAttribute, source);
     return toBiasReport(row, this.bias.violations(row, tier), await this.promotion.exceptionsOf(row.model_version_id));
   }
@@ -138,4 +143,11 @@ export class ModelCardResolver {
     const trail = await Promise.all(reviews.map(async (r) => toReview(r, await this.review.signatureValid(r, hashes.get(r.revision) ?? ''))));
     return toCard(view, revisions, trail, exceptions);
   }
+}
+
+function fromPredictions(input: BiasFromPredictionsInput): PredictionRecordsQuery {
+  const from = input.from ? requireValidDate('input.fromPredictions.from', input.from) : null;
+  const to = input.to ? requireValidDate('input.fromPredictions.to', input.to) : null;
+  if (from && to && from >= to) throw AppError.badInput('input.fromPredictions.to', 'to must be after from');
+  return { protectedAttributePath: input.protectedAttributePath, outcomePath: input.outcomePath, from, to };
 }

@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
 import { AuthzModule } from '../authz/authz.module';
+import { PredictionsModule } from '../predictions/predictions.module';
 import { BiasReportRepository } from './bias/bias-report.repository';
 import { BiasService } from './bias/bias.service';
 import { CardRepository } from './cards/card.repository';
 import { CardService } from './cards/card.service';
-import { DatasetModelsResolver } from './dataset-models.resolver';
+import { AccessDatasetModelsResolver, DatasetModelsLoader, DatasetModelsResolver } from './dataset-models.resolver';
 import { ModelCardResolver } from './model-card.resolver';
 import { modelPoliciesProvider } from './model-policies.provider';
 import { ModelResolver } from './model.resolver';
@@ -17,7 +18,7 @@ import { ReviewService } from './review/review.service';
 
 /** Model registry, model cards with sign-off, bias reports and the promotion gate (issue 6). */
 @Module({
-  imports: [AuthzModule],
+  imports: [AuthzModule, PredictionsModule],
   providers: [
     modelPoliciesProvider,
     RegistryRepository,
@@ -32,7 +33,9 @@ import { ReviewService } from './review/review.service';
     PromotionService,
     ModelResolver,
     ModelCardResolver,
+    DatasetModelsLoader,
     DatasetModelsResolver,
+    AccessDatasetModelsResolver,
   ],
   exports: [RegistryService, BiasService],
 })

@@ -37,6 +37,6 @@ import { PredictionSettingsService } from './settings/prediction-settings.servic
     PredictionSchedule,
     PredictionsResolver,
   ],
-  exports: [PredictionsService, PredictionChainService],
+  exports: [PredictionsService, PredictionChainService, PredictionSettingsService],
 })
 export class PredictionsModule {}

@@ -13,7 +13,15 @@ export interface TestStack {
 export async function startTestStack(env: Record<string, string> = {}): Promise<TestStack> {
   const db = await createTestDatabase();
   const idp = await startTestIdentityProvider();
-  const app = await startTestApp(db.url, idp.issuer, env);
+  let app: TestApp;
+  try {
+    app = await startTestApp(db.url, idp.issuer, env);
+  } catch (error) {
+    // Otherwise the provider's server keeps the test process alive and the file hangs instead of failing.
+    await idp.close();
+    await db.drop();
+    throw error;
+  }
   return {
     db,
     idp,

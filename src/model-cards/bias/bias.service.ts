@@ -8,7 +8,8 @@ import { MODEL_POLICIES } from '../model-policies.provider';
 import type { ModelPolicies, RiskTier } from '../model-policies';
 import { biasViolations } from '../promotion/promotion-gate';
 import { actorOf } from '../registry/registry.service';
-import { computeBiasMetrics, countsFromSampleStream, type BiasSample, type ConfusionCounts } from './bias-metrics';
+import { PredictionsService } from '../../predictions/query/predictions.service';
+import { computeBiasMetrics, countsFromSampleStream, type BiasSample, type ConfusionCounts, type Outcome } from './bias-metrics';
 import { BiasReportRepository, type BiasReportRow } from './bias-report.repository';
 
 export const MAX_GROUPS = 1000;
@@ -22,9 +23,20 @@ export interface GroupResult {
   falseNegatives: number;
 }
 
+/** Which logged predictions (with feedback) of the version a report is computed from. */
+export interface PredictionRecordsQuery {
+  /** Dotted path of the protected attribute in the request payload, e.g. `applicant.sex`. */
+  protectedAttributePath: string;
+  /** Dotted path of the outcome in the response payload (and in the feedback's truth). */
+  outcomePath: string;
+  from?: Date | null;
+  to?: Date | null;
+}
+
 export type BiasInput =
   | { source: 'group_results'; groupResults: GroupResult[] }
-  | { source: 'samples' | 'prediction_records'; samples: Iterable<BiasSample> | AsyncIterable<BiasSample>; positiveLabel?: string };
+  | { source: 'samples'; samples: Iterable<BiasSample> | AsyncIterable<BiasSample>; positiveLabel?: string }
+  | { source: 'prediction_records'; records: PredictionRecordsQuery; positiveLabel?: string };
 
 /**
  * Bias reports: computed once from per-group confusion counts or from labelled samples (any
@@ -37,6 +49,7 @@ export class BiasService {
     private readonly repository: BiasReportRepository,
     private readonly cards: CardService,
     private readonly audit: GovernanceAuditService,
+    private readonly predictions: PredictionsService,
     @Inject(MODEL_POLICIES) private readonly policies: ModelPolicies,
   ) {}
 
@@ -46,10 +59,16 @@ export class BiasService {
     if (input.source === 'samples' && Array.isArray(input.samples) && input.samples.length > MAX_INLINE_SAMPLES) {
       throw AppError.badInput('input.samples', `at most ${MAX_INLINE_SAMPLES} samples per request; upload per-group results for more`);
     }
-    const counts = input.source === 'group_results' ? countsFromResults(input.groupResults) : await countsFromSampleStream(input.samples, input.positiveLabel);
+    const unlabelled = { count: 0 };
+    const counts =
+      input.source === 'group_results'
+        ? countsFromResults(input.groupResults)
+        : await countsFromSampleStream(
+            input.source === 'samples' ? input.samples : this.recordedSamples(view.model.name, view.version.version, input.records, unlabelled),
+            input.positiveLabel,
+          );
     if (counts.size > MAX_GROUPS) throw AppError.badInput('input', `at most ${MAX_GROUPS} groups`);
-    if (counts.size === 0)
-      throw AppError.badInput(input.source === 'group_results' ? 'input.groupResults' : 'input.samples', 'no groups: give at least one record');
+    if (counts.size === 0) throw AppError.badInput(EMPTY_INPUT_FIELD[input.source], NO_GROUPS[input.source]);
     const gate = this.policies.gates[view.model.risk_tier];
     const report = computeBiasMetrics(counts, { minGroupSize: gate.minGroupSize });
     const row = await this.repository.insert({
@@ -71,6 +90,12 @@ export class BiasService {
         modelVersionId: view.version.id,
         reportId: row.id,
         source: input.source,
+        ...(input.source === 'prediction_records'
+          ? {
+              records: { ...input.records, from: input.records.from?.toISOString() ?? null, to: input.records.to?.toISOString() ?? null },
+              unlabelled: unlabelled.count,
+            }
+          : {}),
         protectedAttribute,
         cardRevision: row.card_revision,
         groups: report.groups.length,
@@ -106,6 +131,32 @@ export class BiasService {
     };
   }
 
+  /**
+   * The version's logged predictions that have ground truth, as labelled samples. Records whose
+   * predicted or actual outcome is missing or not a scalar at the given path cannot be counted
+   * either way; they are skipped and their number is kept in the audit event.
+   */
+  private async *recordedSamples(model: string, version: string, q: PredictionRecordsQuery, unlabelled: { count: number }): AsyncIterable<BiasSample> {
+    const outcomes = this.predictions.labelledOutcomes({
+      model,
+      version,
+      from: q.from ?? null,
+      to: q.to ?? null,
+      protectedAttribute: q.protectedAttributePath,
+      outcome: q.outcomePath,
+    });
+    try {
+      for await (const o of outcomes) {
+        if (isOutcome(o.predicted) && isOutcome(o.actual)) yield { group: o.group, predicted: o.predicted, actual: o.actual };
+        else unlabelled.count += 1;
+      }
+    } catch (error) {
+      // labelledOutcomes names its own arguments; say where they are in this mutation's input.
+      if (error instanceof AppError && error.field) throw AppError.badInput(`input.fromPredictions.${error.field}Path`, error.message);
+      throw error;
+    }
+  }
+
   latest(versionId: string): Promise<BiasReportRow | null> {
     return this.repository.latest(versionId);
   }
@@ -113,6 +164,21 @@ export class BiasService {
   violations(row: BiasReportRow, tier: RiskTier): string[] {
     return biasViolations(row.report, this.policies.gates[tier]);
   }
+}
+
+const EMPTY_INPUT_FIELD: Record<BiasInput['source'], string> = {
+  group_results: 'input.groupResults',
+  samples: 'input.samples',
+  prediction_records: 'input.fromPredictions',
+};
+const NO_GROUPS: Record<BiasInput['source'], string> = {
+  group_results: 'no groups: give at least one record',
+  samples: 'no groups: give at least one record',
+  prediction_records: 'no logged prediction of this version in the period has feedback with a value at outcomePath',
+};
+
+function isOutcome(value: unknown): value is Outcome {
+  return typeof value === 'boolean' || typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value));
 }
 
 function countsFromResults(results: GroupResult[]): Map<string, ConfusionCounts> {

@@ -200,6 +200,24 @@ export class BiasSampleInput {
   actual!: boolean;
 }
 
+@InputType({ description: "The version's logged predictions that have ground truth (feedback), read from the prediction audit records" })
+export class BiasFromPredictionsInput {
+  @Field({ description: 'Dotted path of the protected attribute in the request payload, e.g. applicant.sex' })
+  protectedAttributePath!: string;
+
+  @Field({ description: "Dotted path of the outcome in the response payload (and in the feedback's truth when it has the same shape), e.g. data.ndarray.0" })
+  outcomePath!: string;
+
+  @Field(() => Date, { nullable: true, description: 'Records first seen at or after this time' })
+  from?: Date | null;
+
+  @Field(() => Date, { nullable: true, description: 'Records first seen before this time' })
+  to?: Date | null;
+
+  @Field(() => String, { nullable: true, description: 'The outcome value that counts as positive (selected); default "1" (true counts too)' })
+  positiveLabel?: string | null;
+}
+
 @InputType()
 export class ComputeBiasReportInput {
   @Field(() => ID)
@@ -213,6 +231,9 @@ export class ComputeBiasReportInput {
 
   @Field(() => [BiasSampleInput], { nullable: true, description: 'Per-record labelled predictions' })
   samples?: BiasSampleInput[] | null;
+
+  @Field(() => BiasFromPredictionsInput, { nullable: true, description: "The version's prediction audit records with feedback" })
+  fromPredictions?: BiasFromPredictionsInput | null;
 }
 
 @InputType()

@@ -5,6 +5,7 @@ import { AppError, ErrorCode, requireUuid } from '../../common/app-error';
 import { decodeCursor, encodeCursor } from '../../common/graphql/pagination';
 import { GovernanceAuditService } from '../../governance-audit/governance-audit.service';
 import { parseNodeId } from '../../lineage/graph/node-id';
+import { PredictionSettingsService } from '../../predictions/settings/prediction-settings.service';
 import { CardRepository } from '../cards/card.repository';
 import { contentSha256, type CardContent } from '../cards/card-content';
 import type { RiskTier } from '../model-policies';
@@ -43,6 +44,7 @@ export class RegistryService {
     private readonly cards: CardRepository,
     private readonly authorization: AuthorizationService,
     private readonly audit: GovernanceAuditService,
+    private readonly predictionSettings: PredictionSettingsService,
   ) {}
 
   /**
@@ -140,6 +142,8 @@ export class RegistryService {
       target: `model:${row.name}`,
       details: { domain: row.domain, riskTier: row.risk_tier, owner: row.owner },
     });
+    // The registry's name is the serving name its prediction records carry.
+    await this.predictionSettings.registerModel(principal, row.name);
     return row;
   }
 

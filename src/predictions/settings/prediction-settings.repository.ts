@@ -22,6 +22,15 @@ export class PredictionSettingsRepository {
     return this.tx.query<PredictionSettingsRow>('SELECT * FROM prediction_model_settings WHERE model_name = ANY($1::text[])', [models]);
   }
 
+  /** Default settings (nothing redacted) for a model that has none yet; existing settings are kept. */
+  async insertDefault(model: string, by: string): Promise<boolean> {
+    const rows = await this.tx.query<{ model_name: string }>(
+      `INSERT INTO prediction_model_settings (model_name, updated_by) VALUES ($1, $2) ON CONFLICT (model_name) DO NOTHING RETURNING model_name`,
+      [model, by],
+    );
+    return rows.length > 0;
+  }
+
   all(): Promise<PredictionSettingsRow[]> {
     return this.tx.query<PredictionSettingsRow>('SELECT * FROM prediction_model_settings ORDER BY model_name');
   }

@@ -39,6 +39,24 @@ export class PredictionSettingsService {
     return new Map(models.map((m) => [m, this.cache.get(m)?.row ?? null]));
   }
 
+  /**
+   * Registers a model for prediction logging with default settings (nothing redacted, no subject
+   * key), unless it has settings already: the model registry calls this when a model is created,
+   * so PREDICTIONS_REQUIRE_REGISTERED_MODELS accepts the registry's models. Audited.
+   */
+  async registerModel(actor: Principal, modelName: string): Promise<void> {
+    if (!(await this.repository.insertDefault(modelName, actor.subject))) return;
+    this.cache.delete(modelName);
+    await this.audit.record({
+      action: 'predictions.settings.register',
+      decision: 'allow',
+      actorId: actor.id,
+      actorLabel: actor.email ?? actor.name ?? null,
+      target: `model:${modelName}`,
+      details: { reason: 'model created in the registry' },
+    });
+  }
+
   list(): Promise<PredictionSettingsRow[]> {
     return this.repository.all();
   }
