@@ -183,24 +183,50 @@ describe('promotion gate', () => {
   const facts = { tier: 'high' as const, cardStatus: 'approved', cardRevision: 3, approvals: 2, requiredApprovals: 2, now: new Date() };
 
   it('passes with an approved card and a fair, fresh report', () => {
-    assert.deepEqual(productionGateFailures(policies.gates.high, { ...facts, latestReport: { id: 'r', metrics: fair, createdAt: new Date() } }), []);
+    assert.deepEqual(
+      productionGateFailures(policies.gates.high, { ...facts, latestReports: [{ id: 'r', protectedAttribute: 'sex', metrics: fair, createdAt: new Date() }] }),
+      [],
+    );
   });
 
   it('names every failing condition', () => {
-    const failures = productionGateFailures(policies.gates.high, { ...facts, cardStatus: 'in_review', approvals: 1, latestReport: null });
+    const failures = productionGateFailures(policies.gates.high, { ...facts, cardStatus: 'in_review', approvals: 1, latestReports: [] });
     assert.deepEqual(failures, [
       { condition: 'card_approval', message: "the model card's current revision 3 is in_review, not approved (1 of 2 approvals)" },
       { condition: 'bias_report', message: 'no bias report exists for this version' },
     ]);
     const old = new Date(Date.now() - 100.5 * 86_400_000);
-    const [stale] = productionGateFailures(policies.gates.high, { ...facts, latestReport: { id: 'r', metrics: fair, createdAt: old } });
+    const [stale] = productionGateFailures(policies.gates.high, {
+      ...facts,
+      latestReports: [{ id: 'r', protectedAttribute: 'sex', metrics: fair, createdAt: old }],
+    });
     assert.match(stale!.message, /it is 100 days old, more than 90/);
     const [banned] = productionGateFailures(policies.gates.unacceptable, {
       ...facts,
       tier: 'unacceptable',
-      latestReport: { id: 'r', metrics: fair, createdAt: new Date() },
+      latestReports: [{ id: 'r', protectedAttribute: 'sex', metrics: fair, createdAt: new Date() }],
     });
     assert.equal(banned!.condition, 'production_allowed');
+  });
+
+  it('needs the newest report on every attribute within the thresholds: a passing report on another attribute does not cure a failing one', () => {
+    const unfair = computeBiasMetrics(
+      new Map([
+        ['a', { tp: 40, fp: 10, tn: 40, fn: 10 }],
+        ['b', { tp: 10, fp: 5, tn: 70, fn: 15 }],
+      ]),
+      { minGroupSize: 50 },
+    );
+    const failures = productionGateFailures(policies.gates.high, {
+      ...facts,
+      latestReports: [
+        { id: 'on-age', protectedAttribute: 'age_band', metrics: fair, createdAt: new Date() },
+        { id: 'on-sex', protectedAttribute: 'sex', metrics: unfair, createdAt: new Date() },
+      ],
+    });
+    assert.equal(failures.length, 1);
+    assert.equal(failures[0]!.condition, 'bias_report');
+    assert.match(failures[0]!.message, /^bias report on-sex \(sex, the newest on that attribute\) is not within the high thresholds: demographic parity/);
   });
 
   it('forbids stage moves outside the machine, naming the rule', () => {

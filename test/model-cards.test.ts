@@ -293,6 +293,22 @@ describe('model registry, cards, review, bias reports and the promotion gate', (
     );
     const key = await ok<{ modelCardSigningKey: { publicKeyPem: string } }>('compliance', '{ modelCardSigningKey { publicKeyPem } }');
     assert.match(key.modelCardSigningKey.publicKeyPem, /BEGIN PUBLIC KEY/);
+
+    // Content changed behind the service's back (stored hash left as it was) no longer matches the signatures.
+    const [row] = await db.query<{ content: Record<string, unknown> }>(
+      `SELECT r.content FROM model_card_revisions r JOIN model_cards c ON c.id = r.card_id WHERE c.model_version_id = $1 AND r.revision = 3`,
+      [v1.id],
+    );
+    const tampered = { ...row!.content, model_details: { ...(row!.content['model_details'] as object), name: 'tampered' } };
+    const update = `UPDATE model_card_revisions r SET content = $2 FROM model_cards c WHERE c.id = r.card_id AND c.model_version_id = $1 AND r.revision = 3`;
+    await db.query(update, [v1.id, JSON.stringify(tampered)]);
+    const after = (await card(v1.id)).reviews.filter((r) => r.action === 'approve').map((r) => r.signatureValid);
+    assert.deepEqual(after, [false, false]);
+    await db.query(update, [v1.id, JSON.stringify(row!.content)]);
+    assert.deepEqual(
+      (await card(v1.id)).reviews.filter((r) => r.action === 'approve').map((r) => r.signatureValid),
+      [true, true],
+    );
   });
 
   it('sends a card back for changes with a comment, and keeps questions in the review trail', async () => {
@@ -435,20 +451,19 @@ describe('model registry, cards, review, bias reports and the promotion gate', (
         expiresAt: new Date(Date.now() + days * 86_400_000).toISOString(),
       },
     });
-    await fails('mowner', GRANT, grant(['CARD_APPROVAL']), 'FORBIDDEN', /model\.except is not granted/);
-    await fails('risk', GRANT, grant(['CARD_APPROVAL'], 400), 'BAD_USER_INPUT', /at most 90 days/, 'input.expiresAt');
-    const partial = (await ok<{ grantPromotionException: { id: string } }>('risk', GRANT, grant(['CARD_APPROVAL']))).grantPromotionException;
-    await fails(
-      'ds',
-      PROMOTE,
-      { id: v2.id, to: 'PRODUCTION', exceptionId: partial.id },
-      'CONFLICT',
-      /^promotion gate \(high risk\): bias_report: no bias report exists for this version$/,
-    );
-    const full = (
-      await ok<{ grantPromotionException: { id: string; active: boolean; waives: string[] } }>('risk', GRANT, grant(['CARD_APPROVAL', 'BIAS_REPORT']))
-    ).grantPromotionException;
-    assert.deepEqual([full.active, full.waives], [true, ['CARD_APPROVAL', 'BIAS_REPORT']]);
+    await fails('mowner', GRANT, grant(['BIAS_REPORT']), 'FORBIDDEN', /model\.except is not granted/);
+    await fails('risk', GRANT, grant(['BIAS_REPORT'], 400), 'BAD_USER_INPUT', /at most 90 days/, 'input.expiresAt');
+    // A high-risk card needs two approvers: one risk officer's exception cannot stand in for them.
+    await fails('risk', GRANT, grant(['CARD_APPROVAL', 'BIAS_REPORT']), 'FORBIDDEN', /one person's exception cannot waive card_approval/, 'input.waives');
+    const partial = (await ok<{ grantPromotionException: { id: string } }>('risk', GRANT, grant(['BIAS_REPORT']))).grantPromotionException;
+    await fails('ds', PROMOTE, { id: v2.id, to: 'PRODUCTION', exceptionId: partial.id }, 'CONFLICT', /^promotion gate \(high risk\): card_approval: /);
+    await ok('ds', SUBMIT, { id: v2.id });
+    const revision = (await card(v2.id)).currentRevision;
+    await ok('risk', APPROVE, { id: v2.id, revision });
+    await ok('risk2', APPROVE, { id: v2.id, revision });
+    const full = (await ok<{ grantPromotionException: { id: string; active: boolean; waives: string[] } }>('risk2', GRANT, grant(['BIAS_REPORT'])))
+      .grantPromotionException;
+    assert.deepEqual([full.active, full.waives], [true, ['BIAS_REPORT']]);
     const promoted = (await ok<{ promoteModelVersion: Version }>('ds', PROMOTE, { id: v2.id, to: 'PRODUCTION', exceptionId: full.id })).promoteModelVersion;
     assert.equal(promoted.stage, 'PRODUCTION');
     assert.equal(promoted.stageHistory.at(-1)!.exceptionId, full.id);

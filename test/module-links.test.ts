@@ -128,6 +128,18 @@ describe('links between the registry, prediction records and access grants', () 
       assert.equal(res.status, 201, await res.text());
     }
 
+    // Group names are payload values: reading records for a report needs the payload permission.
+    const denied = await gql(
+      'ds',
+      `mutation ($v: ID!) { computeBiasReport(input: { modelVersionId: $v, protectedAttribute: "sex", fromPredictions: { protectedAttributePath: "applicant.sex", outcomePath: "decision" } }) { id } }`,
+      { v: versionId },
+    );
+    assert.equal(denied.errors?.[0]?.extensions?.code, 'FORBIDDEN');
+    const [deniedRead] = await db.query<{ n: string }>(
+      `SELECT count(*) AS n FROM governance_audit_events WHERE action = 'predictions.payload.read' AND decision = 'deny' AND target = 'model:loans@1.0.0'`,
+    );
+    assert.equal(deniedRead!.n, '1');
+
     type Rate = { value: number | null };
     const res = await gql<{
       computeBiasReport: {
@@ -140,7 +152,7 @@ describe('links between the registry, prediction records and access grants', () 
         fourFifthsRuleViolated: boolean;
       };
     }>(
-      'ds',
+      'risk',
       `mutation ($v: ID!) { computeBiasReport(input: { modelVersionId: $v, protectedAttribute: "sex",
          fromPredictions: { protectedAttributePath: "applicant.sex", outcomePath: "decision" } }) {
          source groups { group count selectionRate { value } truePositiveRate { value } falsePositiveRate { value } }
@@ -169,23 +181,27 @@ describe('links between the registry, prediction records and access grants', () 
     );
     assert.equal(audit!.details.unlabelled, 1);
     assert.equal(audit!.details.records.outcomePath, 'decision');
+    const [read] = await db.query<{ details: { purpose: string } }>(
+      `SELECT details FROM governance_audit_events WHERE action = 'predictions.payload.read' AND decision = 'allow' AND target = 'model:loans@1.0.0'`,
+    );
+    assert.equal(read!.details.purpose, 'bias report');
   });
 
   it('names the field at fault when the records cannot give a report', async () => {
     const bad = await gql(
-      'ds',
+      'risk',
       `mutation ($v: ID!) { computeBiasReport(input: { modelVersionId: $v, protectedAttribute: "sex", fromPredictions: { protectedAttributePath: "applicant..sex", outcomePath: "decision" } }) { id } }`,
       { v: versionId },
     );
     assert.equal(bad.errors?.[0]?.extensions?.['field'], 'input.fromPredictions.protectedAttributePath');
     const none = await gql(
-      'ds',
+      'risk',
       `mutation ($v: ID!) { computeBiasReport(input: { modelVersionId: $v, protectedAttribute: "sex", fromPredictions: { protectedAttributePath: "applicant.sex", outcomePath: "decision", to: "2020-01-01T00:00:00Z" } }) { id } }`,
       { v: versionId },
     );
     assert.equal(none.errors?.[0]?.extensions?.['field'], 'input.fromPredictions');
     const two = await gql(
-      'ds',
+      'risk',
       `mutation ($v: ID!) { computeBiasReport(input: { modelVersionId: $v, protectedAttribute: "sex", samples: [], fromPredictions: { protectedAttributePath: "a", outcomePath: "b" } }) { id } }`,
       { v: versionId },
     );

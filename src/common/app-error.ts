@@ -36,6 +36,10 @@ export function errorCodeForStatus(status: number): ErrorCode {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Ids are UUIDs; anything else is bad input, not a database error. */
+export function isUuid(value: string): boolean {
+  return UUID.test(value);
+}
+
 export function requireUuid(field: string, value: string): string {
   if (!UUID.test(value)) throw AppError.badInput(field, `${field} must be a UUID`);
   return value;

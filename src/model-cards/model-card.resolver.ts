@@ -139,7 +139,10 @@ export class ModelCardResolver {
       this.cards.reviews(view.card.id),
       this.promotion.exceptionsOf(view.version.id),
     ]);
-    const hashes = new Map(revisions.map((r) => [r.revision, r.content_sha256]));
+    const hashes = await this.cards.recomputedHashes(
+      view.card.id,
+      reviews.filter((r) => r.action === 'approve').map((r) => r.revision),
+    );
     const trail = await Promise.all(reviews.map(async (r) => toReview(r, await this.review.signatureValid(r, hashes.get(r.revision) ?? ''))));
     return toCard(view, revisions, trail, exceptions);
   }

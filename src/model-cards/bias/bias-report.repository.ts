@@ -44,4 +44,14 @@ export class BiasReportRepository {
   async latest(versionId: string): Promise<BiasReportRow | null> {
     return (await this.list(versionId, null, 1))[0] ?? null;
   }
+
+  /** The newest report for each protected attribute reported on the version. */
+  latestPerAttribute(versionId: string): Promise<BiasReportRow[]> {
+    return this.tx.query<BiasReportRow>(
+      `SELECT DISTINCT ON (protected_attribute) ${COLUMNS} FROM model_bias_reports
+       WHERE model_version_id = $1
+       ORDER BY protected_attribute, created_at DESC, id DESC`,
+      [versionId],
+    );
+  }
 }

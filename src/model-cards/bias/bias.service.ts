@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Principal } from '../../auth/principal';
-import { AppError } from '../../common/app-error';
+import { AuthorizationService } from '../../authz/authorization.service';
+import { AppError, ErrorCode, isUuid } from '../../common/app-error';
 import { decodeCursor, encodeCursor } from '../../common/graphql/pagination';
 import { GovernanceAuditService } from '../../governance-audit/governance-audit.service';
 import { CardService } from '../cards/card.service';
@@ -8,7 +9,7 @@ import { MODEL_POLICIES } from '../model-policies.provider';
 import type { ModelPolicies, RiskTier } from '../model-policies';
 import { biasViolations } from '../promotion/promotion-gate';
 import { actorOf } from '../registry/registry.service';
-import { PredictionsService } from '../../predictions/query/predictions.service';
+import { PAYLOAD_PERMISSION, PredictionsService } from '../../predictions/query/predictions.service';
 import { computeBiasMetrics, countsFromSampleStream, type BiasSample, type ConfusionCounts, type Outcome } from './bias-metrics';
 import { BiasReportRepository, type BiasReportRow } from './bias-report.repository';
 
@@ -50,6 +51,7 @@ export class BiasService {
     private readonly cards: CardService,
     private readonly audit: GovernanceAuditService,
     private readonly predictions: PredictionsService,
+    private readonly authorization: AuthorizationService,
     @Inject(MODEL_POLICIES) private readonly policies: ModelPolicies,
   ) {}
 
@@ -59,6 +61,8 @@ export class BiasService {
     if (input.source === 'samples' && Array.isArray(input.samples) && input.samples.length > MAX_INLINE_SAMPLES) {
       throw AppError.badInput('input.samples', `at most ${MAX_INLINE_SAMPLES} samples per request; upload per-group results for more`);
     }
+    if (input.source === 'prediction_records')
+      await this.authorizePayloadRead(principal, view.model.name, view.model.domain, view.version.version, input.records);
     const unlabelled = { count: 0 };
     const counts =
       input.source === 'group_results'
@@ -118,7 +122,7 @@ export class BiasService {
       const raw = decodeCursor(after);
       const bar = raw.lastIndexOf('|');
       key = { createdAt: raw.slice(0, bar), id: raw.slice(bar + 1) };
-      if (bar < 0 || Number.isNaN(Date.parse(key.createdAt))) throw AppError.badInput('after', 'after is not a cursor returned by this API');
+      if (bar < 0 || Number.isNaN(Date.parse(key.createdAt)) || !isUuid(key.id)) throw AppError.badInput('after', 'after is not a cursor returned by this API');
     }
     const rows = await this.repository.list(view.version.id, key, first + 1);
     const page = rows.slice(0, first);
@@ -129,6 +133,28 @@ export class BiasService {
       hasNextPage: rows.length > first,
       endCursor: last ? encodeCursor(`${new Date(last.created_at).toISOString()}|${last.id}`) : null,
     };
+  }
+
+  /**
+   * Group names are payload values (and a path may point anywhere in a payload), so reading the
+   * records for a report needs the payload permission in the model's domain, and is audited as a
+   * payload read.
+   */
+  private async authorizePayloadRead(principal: Principal, model: string, domain: string, version: string, records: PredictionRecordsQuery): Promise<void> {
+    const event = {
+      action: 'predictions.payload.read',
+      ...actorOf(principal),
+      target: `model:${model}@${version}`,
+      details: { purpose: 'bias report', protectedAttributePath: records.protectedAttributePath, outcomePath: records.outcomePath },
+    };
+    if (!this.authorization.check(principal, PAYLOAD_PERMISSION, domain).allowed) {
+      await this.audit.recordIndependently({ ...event, decision: 'deny', reason: `no policy grants ${PAYLOAD_PERMISSION} in domain ${domain}` });
+      throw new AppError(
+        ErrorCode.FORBIDDEN,
+        `${PAYLOAD_PERMISSION} is not granted in domain ${domain}: a report from prediction records reads their payloads`,
+      );
+    }
+    await this.audit.record({ ...event, decision: 'allow' });
   }
 
   /**
@@ -159,6 +185,10 @@ export class BiasService {
 
   latest(versionId: string): Promise<BiasReportRow | null> {
     return this.repository.latest(versionId);
+  }
+
+  latestPerAttribute(versionId: string): Promise<BiasReportRow[]> {
+    return this.repository.latestPerAttribute(versionId);
   }
 
   violations(row: BiasReportRow, tier: RiskTier): string[] {

@@ -38,8 +38,8 @@ function walk(a: unknown, b: unknown, path: string, out: FieldChange[]): void {
   if (isObject(a) && isObject(b)) {
     for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) {
       const p = `${path}/${escape(key)}`;
-      if (!(key in b)) out.push({ path: p, op: 'removed', before: a[key], after: null });
-      else if (!(key in a)) out.push({ path: p, op: 'added', before: null, after: b[key] });
+      if (!Object.hasOwn(b, key)) out.push({ path: p, op: 'removed', before: a[key], after: null });
+      else if (!Object.hasOwn(a, key)) out.push({ path: p, op: 'added', before: null, after: b[key] });
       else walk(a[key], b[key], p, out);
     }
     return;

@@ -61,6 +61,20 @@ export class CardService {
     return this.repository.revisions(cardId);
   }
 
+  /**
+   * SHA-256 of each revision's content as stored now, recomputed rather than read from the row: an
+   * approval's signature must fail if the content was changed behind the service's back.
+   */
+  async recomputedHashes(cardId: string, revisions: number[]): Promise<Map<number, string>> {
+    const rows = await Promise.all([...new Set(revisions)].map((r) => this.repository.findRevision(cardId, r)));
+    return new Map(rows.filter((r) => r !== null).map((r) => [r.revision, contentSha256(r.content)]));
+  }
+
+  /** Everyone who wrote a revision of the card: makers, who may not also check it. */
+  authors(cardId: string): Promise<string[]> {
+    return this.repository.authors(cardId);
+  }
+
   reviews(cardId: string) {
     return this.repository.reviews(cardId);
   }

@@ -38,7 +38,11 @@ export interface GateFacts {
   cardRevision: number;
   approvals: number;
   requiredApprovals: number;
-  latestReport: { id: string; metrics: BiasMetrics; createdAt: Date } | null;
+  /**
+   * The newest bias report for each protected attribute ever reported on the version: a failing
+   * report on one attribute is not cured by a newer, passing report on another.
+   */
+  latestReports: { id: string; protectedAttribute: string; metrics: BiasMetrics; createdAt: Date }[];
   now: Date;
 }
 
@@ -58,14 +62,16 @@ export function productionGateFailures(gate: PromotionGate, facts: GateFacts): G
     });
   }
   if (gate.biasReportRequired) {
-    const report = facts.latestReport;
-    if (!report) failures.push({ condition: 'bias_report', message: 'no bias report exists for this version' });
-    else {
+    if (!facts.latestReports.length) failures.push({ condition: 'bias_report', message: 'no bias report exists for this version' });
+    for (const report of facts.latestReports) {
       const ageDays = (facts.now.getTime() - report.createdAt.getTime()) / 86_400_000;
       const problems = biasViolations(report.metrics, gate);
       if (ageDays > gate.maxReportAgeDays) problems.unshift(`it is ${Math.floor(ageDays)} days old, more than ${gate.maxReportAgeDays}`);
       if (problems.length)
-        failures.push({ condition: 'bias_report', message: `bias report ${report.id} is not within the ${facts.tier} thresholds: ${problems.join('; ')}` });
+        failures.push({
+          condition: 'bias_report',
+          message: `bias report ${report.id} (${report.protectedAttribute}, the newest on that attribute) is not within the ${facts.tier} thresholds: ${problems.join('; ')}`,
+        });
     }
   }
   return failures;

@@ -47,14 +47,14 @@ export class PromotionService {
     }
     let waived: string[] = [];
     if (input.to === 'production') {
-      const latest = await this.bias.latest(version.id);
+      const latest = await this.bias.latestPerAttribute(version.id);
       const failures = productionGateFailures(this.policies.gates[model.risk_tier], {
         tier: model.risk_tier,
         cardStatus: view.card.status,
         cardRevision: view.card.current_revision,
         approvals: view.approvals.length,
         requiredApprovals: view.requiredApprovals,
-        latestReport: latest ? { id: latest.id, metrics: latest.report, createdAt: new Date(latest.created_at) } : null,
+        latestReports: latest.map((r) => ({ id: r.id, protectedAttribute: r.protected_attribute, metrics: r.report, createdAt: new Date(r.created_at) })),
         now: new Date(),
       });
       const waives = new Set<string>(exception?.waives ?? []);
@@ -92,7 +92,7 @@ export class PromotionService {
     principal: Principal,
     input: { modelVersionId: string; name: string; reason: string; waives: Waivable[]; expiresAt: Date },
   ): Promise<ExceptionRow> {
-    const { version, model } = await this.registry.version(principal, input.modelVersionId, 'model.except', true);
+    const { version, model, card, requiredApprovals } = await this.cards.view(principal, input.modelVersionId, 'model.except', true);
     if (!input.name.trim() || input.name.length > 200) throw AppError.badInput('input.name', 'name must be 1..200 characters');
     if (!input.reason.trim() || input.reason.length > 5000) throw AppError.badInput('input.reason', 'reason must be 1..5000 characters');
     if (!input.waives.length || input.waives.some((w) => !WAIVABLE.includes(w)))
@@ -102,7 +102,18 @@ export class PromotionService {
     if (expiresAt.getTime() <= now) throw AppError.badInput('input.expiresAt', 'expiresAt must be in the future');
     if (expiresAt.getTime() > now + MAX_EXCEPTION_DAYS * 86_400_000)
       throw AppError.badInput('input.expiresAt', `an exception lasts at most ${MAX_EXCEPTION_DAYS} days`);
+    // An exception stands in for checks, so whoever may not check the card may not waive them either.
     if (principal.id === model.owner) throw new AppError(ErrorCode.FORBIDDEN, `maker-checker: the owner of model ${model.name} cannot grant it an exception`);
+    if ((await this.cards.authors(card.id)).includes(principal.id)) {
+      throw new AppError(ErrorCode.FORBIDDEN, 'maker-checker: an author of a revision of this card cannot grant it an exception');
+    }
+    if (input.waives.includes('card_approval') && requiredApprovals > 1) {
+      throw new AppError(
+        ErrorCode.FORBIDDEN,
+        `a ${model.risk_tier}-risk card needs ${requiredApprovals} approvers (policies/model-review.yaml); one person's exception cannot waive card_approval`,
+        'input.waives',
+      );
+    }
     const row = await this.exceptions.insert({
       model_version_id: version.id,
       name: input.name,

@@ -67,7 +67,7 @@ export class ReviewService {
     }
     if (principal.id === view.model.owner)
       throw new AppError(ErrorCode.FORBIDDEN, `maker-checker: the owner of model ${view.model.name} cannot approve its card`);
-    if ((await this.repository.authors(view.card.id)).includes(principal.id)) {
+    if ((await this.cards.authors(view.card.id)).includes(principal.id)) {
       throw new AppError(ErrorCode.FORBIDDEN, 'maker-checker: an author of a revision of this card cannot approve it');
     }
     if (view.approvals.some((a) => a.actor === principal.id)) {
