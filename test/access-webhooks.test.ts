@@ -145,5 +145,13 @@ describe('grant webhooks: signed, retried with backoff, dead-lettered, never dro
     const revoked = JSON.parse(flaky.received.find((r) => r.body.includes('"grant.revoked"'))!.body) as { reason: string; endedAt: string };
     assert.equal(revoked.reason, 'rotation');
     assert.ok(revoked.endedAt);
+    // The receiver that never got grant.created is not sent grant.revoked ahead of it: order per grant and receiver.
+    await new Promise((r) => setTimeout(r, 300));
+    const held = await db.query<{ status: string; attempts: number }>(
+      `SELECT status, attempts FROM access_webhook_outbox WHERE target_url = $1 AND event = 'grant.revoked'`,
+      [down.url],
+    );
+    assert.deepEqual(held, [{ status: 'pending', attempts: 0 }]);
+    assert.ok(!down.received.some((r) => r.body.includes('"grant.revoked"')));
   });
 });

@@ -159,7 +159,11 @@ export class AccessRepository {
     if (filter.stage) add((p) => `r.stage = ${p}`, filter.stage);
     if (filter.datasetId) add((p) => `r.dataset_id = ${p}`, filter.datasetId);
     if (filter.requesterId) add((p) => `r.requester_id = ${p}`, filter.requesterId);
-    if (filter.ownerIn) add((p) => `r.dataset_id IN (SELECT id FROM lineage_datasets WHERE owner = ANY(${p}::text[]))`, filter.ownerIn);
+    if (filter.ownerIn)
+      add(
+        (p) => `r.dataset_id IN (SELECT id FROM lineage_datasets WHERE lower(owner) = ANY(${p}::text[]))`,
+        filter.ownerIn.map((o) => o.toLowerCase()),
+      );
     if (filter.domainIn && !filter.domainIn.includes('*'))
       add((p) => `r.dataset_id IN (SELECT id FROM lineage_datasets WHERE domain = ANY(${p}::text[]))`, filter.domainIn);
     if (after) {

@@ -35,11 +35,14 @@ export class AuthorizationService implements OnModuleInit, OnModuleDestroy {
 
   /** Rebuilds the snapshot from PostgreSQL; reloads are serialised so the newest always wins. */
   reload(): Promise<void> {
-    this.reloading = this.reloading.then(async () => {
-      const rows = await this.policies.loadAll();
-      this.snapshot = PolicySnapshot.build(rows);
-      this.logger.debug(`policy loaded: ${rows.length} rules`);
-    });
+    // A failed reload must not poison the chain: the next notification or periodic reload retries.
+    this.reloading = this.reloading
+      .catch(() => undefined)
+      .then(async () => {
+        const rows = await this.policies.loadAll();
+        this.snapshot = PolicySnapshot.build(rows);
+        this.logger.debug(`policy loaded: ${rows.length} rules`);
+      });
     return this.reloading;
   }
 

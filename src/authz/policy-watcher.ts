@@ -2,6 +2,8 @@ import { Logger } from '@nestjs/common';
 import { Client } from 'pg';
 import { POLICY_CHANNEL } from './policy.repository';
 
+const MAX_DELAY_MS = 2_000;
+
 /**
  * Listens for policy changes on PostgreSQL's LISTEN/NOTIFY channel and calls `onChange`
  * (debounced, so a burst of edits costs one reload). On a lost connection it reconnects and
@@ -14,15 +16,18 @@ export class PolicyWatcher {
   private stopped = false;
   /** How long the last onChange took: the next one waits at least a multiple of it. */
   private lastRunMs = 0;
+  private periodic?: NodeJS.Timeout;
 
   constructor(
     private readonly databaseUrl: string,
     private readonly onChange: () => Promise<void>,
     private readonly debounceMs = 25,
+    private readonly periodicMs = 60_000,
   ) {}
 
   async start(): Promise<void> {
-    const client = new Client({ connectionString: this.databaseUrl, application_name: 'charter-policy-watcher' });
+    // keepAlive: a connection dropped silently (NAT, failover) must error out so we reconnect.
+    const client = new Client({ connectionString: this.databaseUrl, application_name: 'charter-policy-watcher', keepAlive: true });
     client.on('notification', () => this.schedule());
     client.on('error', (error) => {
       this.logger.warn(`policy watcher connection lost: ${error.message}`);
@@ -31,6 +36,8 @@ export class PolicyWatcher {
     await client.connect();
     await client.query(`LISTEN ${POLICY_CHANNEL}`);
     this.client = client;
+    // A safety net for notifications lost in ways the connection does not report.
+    this.periodic ??= setInterval(() => this.schedule(), this.periodicMs).unref();
   }
 
   private async reconnect(failed: Client, delayMs = 500): Promise<void> {
@@ -53,7 +60,8 @@ export class PolicyWatcher {
   /**
    * Debounced, and paced by the reload's own cost: under a stream of changes (grants being made
    * every few milliseconds) a reload that takes R ms runs at most every 8R ms, so reloading never
-   * takes more than a ninth of the process's time however large the policy grows.
+   * takes more than a ninth of the process's time however large the policy grows — but never waits
+   * more than MAX_DELAY_MS, which bounds how long a revocation takes to reach another replica.
    */
   private schedule(): void {
     if (this.timer || this.stopped) return;
@@ -65,13 +73,14 @@ export class PolicyWatcher {
           .catch((error: Error) => this.logger.error(`policy reload failed: ${error.message}`))
           .finally(() => (this.lastRunMs = performance.now() - started));
       },
-      Math.max(this.debounceMs, 8 * this.lastRunMs),
+      Math.min(MAX_DELAY_MS, Math.max(this.debounceMs, 8 * this.lastRunMs)),
     );
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
+    if (this.periodic) clearInterval(this.periodic);
     await this.client?.end().catch(() => undefined);
   }
 }

@@ -8,6 +8,7 @@ import { holdsRole, isOwner, principalLabel } from '../access-people';
 import { AccessRepository, type AccessRequestRow, type GrantRow } from '../access.repository';
 import { WebhookDeliveryService } from '../webhooks/webhook-delivery.service';
 import type { WebhookEvent } from '../webhooks/webhook-outbox.repository';
+import { AccessIndex } from './access-index';
 
 const DAY_MS = 86_400_000;
 const SWEEP_BATCH = 200;
@@ -25,6 +26,7 @@ export class AccessGrantService {
     private readonly lineage: LineageCatalogService,
     private readonly audit: GovernanceAuditService,
     private readonly webhooks: WebhookDeliveryService,
+    private readonly index: AccessIndex,
   ) {}
 
   /**
@@ -82,6 +84,8 @@ export class AccessGrantService {
       throw new AppError(ErrorCode.CONFLICT, `grant has already ${grant.end_reason ?? 'expired'}`);
     const ended = await this.repository.endGrant(grant.id, 'revoked', principal.id, reason.trim());
     if (grant.policy_rule_id) await this.authorization.removeGrantLine(grant.policy_rule_id);
+    // Fail closed on this replica now rather than after the reload the NOTIFY triggers.
+    this.index.forget(grant.id);
     await this.announce('grant.revoked', ended, dataset, reason.trim());
     await this.audit.record({
       action: 'access.grant.revoke',

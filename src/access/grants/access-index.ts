@@ -50,13 +50,31 @@ export class AccessIndex implements OnModuleInit, OnModuleDestroy {
     await this.watcher?.stop();
   }
 
-  /** Serialised, so the newest reload always wins. */
+  /**
+   * Serialised, so the newest reload always wins. A failed reload (database restarting) must not
+   * poison the chain: the next notification or the watcher's periodic reload tries again.
+   */
   reload(): Promise<void> {
-    this.reloading = this.reloading.then(async () => {
-      const rows = await this.repository.liveGrants();
-      this.swap(rows);
-    });
+    this.reloading = this.reloading
+      .catch(() => undefined)
+      .then(async () => {
+        const rows = await this.repository.liveGrants();
+        this.swap(rows);
+      });
     return this.reloading;
+  }
+
+  /** Drops a grant at once on this replica (revocation); the other replicas drop it on their reload. */
+  forget(grantId: string): void {
+    for (const datasets of this.byPrincipal.values()) {
+      for (const [dataset, grants] of datasets) {
+        const kept = grants.filter((g) => g.id !== grantId);
+        if (kept.length === grants.length) continue;
+        if (kept.length) datasets.set(dataset, kept);
+        else datasets.delete(dataset);
+        return;
+      }
+    }
   }
 
   private swap(rows: LiveGrantRow[]): void {

@@ -227,7 +227,7 @@ export class AccessRequestService {
     const f: InboxFilter = { ...filter };
     if (!sees('ciso') && !sees('compliance') && !sees('admin')) {
       const riskDomains = roles.filter((r) => r.role === 'risk_officer').map((r) => r.domain);
-      f.ownerIn = [principal.email, principal.id, principal.name].filter((v): v is string => v !== undefined);
+      f.ownerIn = [principal.email, principal.id].filter((v): v is string => typeof v === 'string');
       if (riskDomains.length > 0) f.domainIn = riskDomains;
       // An owner sees their datasets' requests; a risk officer also sees their domains'.
       return f.domainIn ? this.inboxEither(f, after, limit) : this.repository.listRequests({ ...f, domainIn: undefined }, after, limit);

@@ -40,8 +40,13 @@ export class WebhookOutboxRepository {
   claimDue(limit: number, leaseSeconds: number): Promise<OutboxRow[]> {
     return this.tx.query<OutboxRow>(
       `UPDATE access_webhook_outbox SET next_attempt_at = now() + make_interval(secs => $2)
-        WHERE id IN (SELECT id FROM access_webhook_outbox WHERE status = 'pending' AND next_attempt_at <= now()
-                      ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED)
+        WHERE id IN (SELECT o.id FROM access_webhook_outbox o
+                      WHERE o.status = 'pending' AND o.next_attempt_at <= now()
+                        -- one grant's events reach a receiver in order (see migration 0011)
+                        AND NOT EXISTS (SELECT 1 FROM access_webhook_outbox e
+                                         WHERE e.grant_id = o.grant_id AND e.target_url = o.target_url AND e.id < o.id
+                                           AND e.status IN ('pending', 'dead'))
+                      ORDER BY o.next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED)
         RETURNING *`,
       [limit, leaseSeconds],
     );
