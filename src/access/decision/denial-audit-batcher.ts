@@ -7,7 +7,10 @@ const FLUSH_MS = 50;
 // Rows per transaction: the audit chain lock is held until commit, so batches stay short.
 const MAX_ROWS = 100;
 
+const RETRY_MS = 1_000;
+
 interface Pending {
+  key: string;
   event: AuditEventInput;
   count: number;
   firstAt: string;
@@ -40,7 +43,7 @@ export class DenialAuditBatcher implements OnModuleDestroy {
     if (seen) {
       seen.count++;
       seen.lastAt = at;
-    } else this.pending.set(key, { event, count: 1, firstAt: at, lastAt: at });
+    } else this.pending.set(key, { key, event, count: 1, firstAt: at, lastAt: at });
     if (this.pending.size >= MAX_ROWS) void this.flush();
     else this.timer ??= setTimeout(() => void this.flush(), FLUSH_MS);
   }
@@ -59,9 +62,22 @@ export class DenialAuditBatcher implements OnModuleDestroy {
             await this.audit.record({ ...p.event, details: { ...p.event.details, count: p.count, firstAt: p.firstAt, lastAt: p.lastAt } });
           }
         })
-        .catch((error: Error) => this.logger.error(`could not write ${batch.length} decision-API denials to the audit log: ${error.message}`)),
+        .catch((error: Error) => {
+          // Kept, merged with what arrived meanwhile, and written again: denials are never dropped.
+          this.logger.error(`could not write ${batch.length} decision-API denials to the audit log, retrying: ${error.message}`);
+          for (const p of batch) this.requeue(p);
+          this.timer ??= setTimeout(() => void this.flush(), RETRY_MS);
+        }),
     );
     return this.flushing;
+  }
+
+  private requeue(p: Pending): void {
+    const seen = this.pending.get(p.key);
+    if (!seen) return void this.pending.set(p.key, p);
+    seen.count += p.count;
+    if (p.firstAt < seen.firstAt) seen.firstAt = p.firstAt;
+    if (p.lastAt > seen.lastAt) seen.lastAt = p.lastAt;
   }
 
   async onModuleDestroy(): Promise<void> {
