@@ -3,21 +3,25 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { startTestApp, type TestApp } from './support/app';
 import { startTestStack, type TestStack } from './support/stack';
 
 const POLICIES = path.resolve(__dirname, '..', '..', 'policies');
 
 describe('access rules reload (reloadAccessRules)', () => {
   let stack: TestStack | undefined;
+  let replica: TestApp | undefined;
   let dir: string;
 
   before(async () => {
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'charter-access-policies-'));
     await fs.cp(POLICIES, dir, { recursive: true });
     stack = await startTestStack({ POLICIES_DIR: dir });
+    replica = await startTestApp(stack.db.url, stack.idp.issuer, { POLICIES_DIR: dir });
   });
 
   after(async () => {
+    await replica?.close();
     await stack?.close();
     await fs.rm(dir, { recursive: true, force: true });
   });
@@ -51,6 +55,14 @@ describe('access rules reload (reloadAccessRules)', () => {
       await idp.token('ds'),
     );
     assert.deepEqual(res.data!.requestDatasetAccess.request, { status: 'DENIED', ruleId: 'deny-hr', reason: 'HR data is requested through HR.' });
+    // The other replica re-read its files too: the reload was announced to every replica.
+    const deadline = Date.now() + 5_000;
+    let onReplica: string | undefined;
+    while (onReplica !== 'deny-hr' && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 25));
+      onReplica = (await replica!.graphql<{ accessRules: { id: string }[] }>('{ accessRules { id } }', admin)).data!.accessRules[0]!.id;
+    }
+    assert.equal(onReplica, 'deny-hr');
     const events = await db.query<{ details: { rules: string[] } }>(`SELECT details FROM governance_audit_events WHERE action = 'access.rules.reload'`);
     assert.equal(events.length, 1);
     assert.equal(events[0]!.details.rules[0], 'access-rules/05-team.yaml#deny-hr');

@@ -5,7 +5,8 @@ import { POLICY_CHANNEL } from './policy.repository';
 const MAX_DELAY_MS = 2_000;
 
 /**
- * Listens for policy changes on PostgreSQL's LISTEN/NOTIFY channel and calls `onChange`
+ * Listens for policy changes (or, given another channel, any change every replica must pick up)
+ * on PostgreSQL's LISTEN/NOTIFY channel and calls `onChange`
  * (debounced, so a burst of edits costs one reload). On a lost connection it reconnects and
  * reloads, since notifications sent meanwhile are gone.
  */
@@ -23,6 +24,7 @@ export class PolicyWatcher {
     private readonly onChange: () => Promise<void>,
     private readonly debounceMs = 25,
     private readonly periodicMs = 60_000,
+    private readonly channel = POLICY_CHANNEL,
   ) {}
 
   async start(): Promise<void> {
@@ -34,10 +36,10 @@ export class PolicyWatcher {
       void this.reconnect(client);
     });
     await client.connect();
-    await client.query(`LISTEN ${POLICY_CHANNEL}`);
+    await client.query(`LISTEN ${this.channel}`);
     this.client = client;
     // A safety net for notifications lost in ways the connection does not report.
-    this.periodic ??= setInterval(() => this.schedule(), this.periodicMs).unref();
+    if (this.periodicMs > 0) this.periodic ??= setInterval(() => this.schedule(), this.periodicMs).unref();
   }
 
   private async reconnect(failed: Client, delayMs = 500): Promise<void> {
