@@ -55,7 +55,15 @@ describe('dataset access requests, grants and the decision API', () => {
     });
     return {
       status: res.status,
-      body: (await res.json()) as { allowed: boolean; reason: string; grantId: string | null; expiresAt: string | null; code?: string; field?: string },
+      body: (await res.json()) as {
+        allowed: boolean;
+        reason: string;
+        grantId: string | null;
+        expiresAt: string | null;
+        fields?: string[] | null;
+        code?: string;
+        field?: string;
+      },
     };
   };
   const principalId = async (user: string) => (await db.query<{ id: string }>(`SELECT id FROM principals WHERE email = $1`, [`${user}@charter.local`]))[0]!.id;
@@ -281,6 +289,7 @@ describe('dataset access requests, grants and the decision API', () => {
     assert.equal(allowed.status, 200);
     assert.equal(allowed.body.allowed, true);
     assert.ok(allowed.body.grantId && allowed.body.expiresAt);
+    assert.deepEqual(allowed.body.fields, [], 'the grant covers the whole dataset');
     assert.equal(
       (await check({ subject: 'ds@charter.local', dataset: { namespace: 'postgres://wh', name: 'sales' }, action: 'read_masked' })).body.allowed,
       true,

@@ -63,6 +63,7 @@ export interface LiveGrantRow {
   namespace: string;
   name: string;
   action: AccessAction;
+  fields: string[];
   expires_at: Date;
 }
 
@@ -247,7 +248,7 @@ export class AccessRepository {
 
   liveGrants(): Promise<LiveGrantRow[]> {
     return this.tx.query<LiveGrantRow>(
-      `SELECT g.id, g.principal_id, p.email, g.dataset_id, d.namespace, d.name, g.action, g.expires_at
+      `SELECT g.id, g.principal_id, p.email, g.dataset_id, d.namespace, d.name, g.action, g.fields, g.expires_at
          FROM access_grants g JOIN principals p ON p.id = g.principal_id JOIN lineage_datasets d ON d.id = g.dataset_id
         WHERE g.ended_at IS NULL AND g.expires_at > now()`,
     );

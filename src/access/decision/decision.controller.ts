@@ -13,6 +13,8 @@ export interface CheckAnswer {
   reason: string;
   grantId: string | null;
   expiresAt: string | null;
+  /** When allowed: the fields the grant covers; empty means the whole dataset. */
+  fields: string[] | null;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -42,7 +44,13 @@ export class DecisionController {
         details: { subject, action, grantId: decision.grantId },
       });
     }
-    return { allowed: decision.allowed, reason: decision.reason, grantId: decision.grantId, expiresAt: decision.expiresAt?.toISOString() ?? null };
+    return {
+      allowed: decision.allowed,
+      reason: decision.reason,
+      grantId: decision.grantId,
+      expiresAt: decision.expiresAt?.toISOString() ?? null,
+      fields: decision.fields,
+    };
   }
 }
 

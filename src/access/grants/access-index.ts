@@ -8,6 +8,8 @@ interface IndexedGrant {
   id: string;
   action: AccessAction;
   expiresAt: number;
+  /** Empty: the whole dataset. */
+  fields: string[];
 }
 
 export interface IndexDecision {
@@ -15,10 +17,18 @@ export interface IndexDecision {
   reason: string;
   grantId: string | null;
   expiresAt: Date | null;
+  /** When allowed: the fields the grant covers, empty for the whole dataset. */
+  fields: string[] | null;
 }
 
 // A grant covers its own action and the weaker ones: export ⊃ read ⊃ read_masked.
 const STRENGTH: Record<AccessAction, number> = { read_masked: 0, read: 1, export: 2 };
+
+/** Whether `a` is the better answer than `b`: the whole dataset beats some fields, then the later expiry. */
+function covers(a: IndexedGrant, b: IndexedGrant): boolean {
+  if ((a.fields.length === 0) !== (b.fields.length === 0)) return a.fields.length === 0;
+  return a.expiresAt > b.expiresAt;
+}
 
 /**
  * Live grants in memory, for the decision API: by principal id (or e-mail) and dataset id (or
@@ -85,7 +95,7 @@ export class AccessIndex implements OnModuleInit, OnModuleDestroy {
       let datasets = byPrincipal.get(r.principal_id);
       if (!datasets) byPrincipal.set(r.principal_id, (datasets = new Map<string, IndexedGrant[]>()));
       const list = datasets.get(r.dataset_id);
-      const grant = { id: r.id, action: r.action, expiresAt: r.expires_at.getTime() };
+      const grant = { id: r.id, action: r.action, expiresAt: r.expires_at.getTime(), fields: r.fields };
       if (list) list.push(grant);
       else datasets.set(r.dataset_id, [grant]);
       if (r.email) principalByEmail.set(r.email.toLowerCase(), r.principal_id);
@@ -109,17 +119,32 @@ export class AccessIndex implements OnModuleInit, OnModuleDestroy {
     const principalId = ref.startsWith('user:') ? ref.slice(5) : ref.includes('@') ? this.principalByEmail.get(ref) : ref;
     const datasetId = typeof dataset === 'string' ? dataset : this.datasetByName.get(`${dataset.namespace}\u0000${dataset.name}`);
     const grants = principalId && datasetId ? this.byPrincipal.get(principalId)?.get(datasetId) : undefined;
-    if (!grants) return { allowed: false, reason: 'no grant for this subject on this dataset', grantId: null, expiresAt: null };
+    if (!grants) return { allowed: false, reason: 'no grant for this subject on this dataset', grantId: null, expiresAt: null, fields: null };
     const now = Date.now();
     let best: IndexedGrant | undefined;
     let expired: IndexedGrant | undefined;
     for (const g of grants) {
       if (STRENGTH[g.action] < STRENGTH[action]) continue;
       if (g.expiresAt <= now) expired ??= g;
-      else if (!best || g.expiresAt > best.expiresAt) best = g;
+      else if (!best || covers(g, best)) best = g;
     }
-    if (best) return { allowed: true, reason: `grant ${best.id} allows ${best.action}`, grantId: best.id, expiresAt: new Date(best.expiresAt) };
-    if (expired) return { allowed: false, reason: `grant ${expired.id} expired`, grantId: expired.id, expiresAt: new Date(expired.expiresAt) };
-    return { allowed: false, reason: `granted actions (${grants.map((g) => g.action).join(', ')}) do not include ${action}`, grantId: null, expiresAt: null };
+    if (best) {
+      const scope = best.fields.length ? ` on fields ${best.fields.join(', ')}` : '';
+      return {
+        allowed: true,
+        reason: `grant ${best.id} allows ${best.action}${scope}`,
+        grantId: best.id,
+        expiresAt: new Date(best.expiresAt),
+        fields: best.fields,
+      };
+    }
+    if (expired) return { allowed: false, reason: `grant ${expired.id} expired`, grantId: expired.id, expiresAt: new Date(expired.expiresAt), fields: null };
+    return {
+      allowed: false,
+      reason: `granted actions (${grants.map((g) => g.action).join(', ')}) do not include ${action}`,
+      grantId: null,
+      expiresAt: null,
+      fields: null,
+    };
   }
 }
