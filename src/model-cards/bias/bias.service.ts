@@ -13,7 +13,10 @@ import { PAYLOAD_PERMISSION, PredictionsService } from '../../predictions/query/
 import { computeBiasMetrics, countsFromSampleStream, type BiasSample, type ConfusionCounts, type Outcome } from './bias-metrics';
 import { BiasReportRepository, type BiasReportRow } from './bias-report.repository';
 
-export const MAX_GROUPS = 1000;
+// The bootstrap resamples every compared group 2,000 times on the request's thread: 200 groups of
+// 64 records take about 0.7 s; 1,000 took 3.4 s. A protected attribute with more groups than this
+// (postcodes, say) needs bucketing before a per-group report means anything anyway.
+export const MAX_GROUPS = 200;
 export const MAX_INLINE_SAMPLES = 100_000;
 
 export interface GroupResult {
