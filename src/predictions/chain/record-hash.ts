@@ -3,6 +3,15 @@ import canonicalize from 'canonicalize';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
+/**
+ * How a half's hash covers its payload (column hash_version). 1: the payload's RFC 8785 canonical
+ * JSON inside the canonical JSON of the other columns (halves stored as jsonb, before migration
+ * 0010). 2: the payload's JSON text exactly as stored (as the logger sent it), after the canonical
+ * JSON of the other columns.
+ */
+export type HashVersion = 1 | 2;
+export const CURRENT_HASH_VERSION: HashVersion = 2;
+
 /** What a stored half's hash covers: every column but record_hash itself. */
 export interface HashedHalf {
   modelName: string;
@@ -17,31 +26,34 @@ export interface HashedHalf {
   occurredAt: Date;
   attributes: Record<string, string>;
   contentType: string | null;
-  payload: unknown;
+  /** The payload column's JSON text; null when there is no payload. */
+  payloadText: string | null;
   subjectHash: string | null;
   sender: string;
   prevHash: string;
+  hashVersion: HashVersion;
 }
 
-/** The columns that do not depend on the chain position, as RFC 8785 canonical JSON. */
+/** The columns that do not depend on the chain position, as the text the chain hash covers. */
 export function halfBody(h: Omit<HashedHalf, 'seq' | 'receivedAt' | 'prevHash'>): string {
-  return (
-    canonicalize({
-      modelName: h.modelName,
-      kind: h.kind,
-      correlationId: h.correlationId,
-      eventId: h.eventId,
-      eventType: h.eventType,
-      source: h.source,
-      modelVersion: h.modelVersion,
-      occurredAt: h.occurredAt.toISOString(),
-      attributes: h.attributes,
-      contentType: h.contentType,
-      payload: h.payload ?? null,
-      subjectHash: h.subjectHash,
-      sender: h.sender,
-    }) ?? ''
-  );
+  const columns: Record<string, unknown> = {
+    modelName: h.modelName,
+    kind: h.kind,
+    correlationId: h.correlationId,
+    eventId: h.eventId,
+    eventType: h.eventType,
+    source: h.source,
+    modelVersion: h.modelVersion,
+    occurredAt: h.occurredAt.toISOString(),
+    attributes: h.attributes,
+    contentType: h.contentType,
+    subjectHash: h.subjectHash,
+    sender: h.sender,
+  };
+  if (h.hashVersion === 1) return canonicalize({ ...columns, payload: h.payloadText === null ? null : (JSON.parse(h.payloadText) as unknown) }) ?? '';
+  // The payload text is appended as is: no canonicalisation (the costly part of hashing a big
+  // payload), and a changed byte of what the logger sent changes the hash.
+  return `${canonicalize(columns) ?? ''}\n${h.payloadText ?? ''}`;
 }
 
 /**

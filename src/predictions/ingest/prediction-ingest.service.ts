@@ -5,7 +5,7 @@ import { scanText } from '../../pii/scan-text';
 import { isPersonal } from '../../pii/types';
 import { GroupCommitter } from '../../database/group-commit';
 import { TransactionHost } from '../../database/transaction-host';
-import { chainHash, GENESIS_HASH, halfBody } from '../chain/record-hash';
+import { chainHash, CURRENT_HASH_VERSION, GENESIS_HASH, halfBody } from '../chain/record-hash';
 import { PredictionKeys } from '../settings/prediction-keys';
 import type { PredictionSettingsRow } from '../settings/prediction-settings.repository';
 import { PredictionSettingsService } from '../settings/prediction-settings.service';
@@ -28,7 +28,11 @@ interface PreparedHalf {
   occurredAt: Date;
   /** halfBody: the canonical JSON the chain hash covers besides seq, arrival time and prev hash. */
   body: string;
-  /** The same columns as the JSON object the repository inserts (without the chain columns). */
+  /**
+   * The same columns as members of the JSON object the repository inserts (without the chain
+   * columns and without braces); the payload's JSON text as a JSON string member, so PostgreSQL
+   * casts it to json exactly as sent.
+   */
   json: string;
 }
 
@@ -107,7 +111,7 @@ export class PredictionIngestService {
           const head = heads.get(e.modelName)!;
           const seq = head.seq + 1;
           const recordHash = chainHash(head.hash, seq, receivedAt, half.body);
-          halves.push(`{"seq":${seq},"receivedAt":"${receivedAt.toISOString()}","prevHash":"${head.hash}","recordHash":"${recordHash}",${half.json.slice(1)}`);
+          halves.push(`{"seq":${seq},"receivedAt":"${receivedAt.toISOString()}","prevHash":"${head.hash}","recordHash":"${recordHash}",${half.json}}`);
           heads.set(e.modelName, { seq, hash: recordHash });
           const record = records.get(key) ?? {
             modelName: e.modelName,
@@ -172,6 +176,7 @@ function prepare(
   arrivedAt: Date,
 ): PreparedHalf {
   let payload = event.payload;
+  let payloadText = event.payloadText;
   let subjectHash: string | null = null;
   if (settings) {
     // The subject key is read before redaction: it may itself be a field that is redacted.
@@ -186,6 +191,10 @@ function prepare(
     // found becomes a pseudonym tagged with its entity type.
     for (const path of settings.scan_text_fields) payload = replaceAt(payload, path, (v) => (typeof v === 'string' ? pseudonymiseText(v, pseudonym) : v));
     for (const path of settings.redact_fields) payload = replaceAt(payload, path, () => REDACTED);
+    // Changed payloads are stored as their re-serialised JSON; the others exactly as sent.
+    if (pseudonymised.length > 0 || settings.scan_text_fields.length > 0 || settings.redact_fields.length > 0) {
+      payloadText = payload === null || payload === undefined ? null : JSON.stringify(payload);
+    }
   }
   const occurredAt = event.occurredAt ?? arrivedAt;
   const columns = {
@@ -199,9 +208,15 @@ function prepare(
     occurredAt,
     attributes: event.attributes,
     contentType: event.contentType,
-    payload: payload ?? null,
     subjectHash,
     sender,
   };
-  return { event, subjectHash, occurredAt, body: halfBody(columns), json: JSON.stringify(columns) };
+  const json = JSON.stringify({ ...columns, payloadText });
+  return {
+    event,
+    subjectHash,
+    occurredAt,
+    body: halfBody({ ...columns, payloadText, hashVersion: CURRENT_HASH_VERSION }),
+    json: json.slice(1, -1),
+  };
 }
