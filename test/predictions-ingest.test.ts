@@ -250,10 +250,23 @@ describe('prediction audit records: ingest, pairing, chain (POST /api/v1/predict
     assert.deepEqual(structured.body, { accepted: 1, duplicates: 0 });
     const ndjson = await post(`${event('exact-4', 'request')}\n`, { 'content-type': 'application/x-ndjson' });
     assert.deepEqual(ndjson.body, { accepted: 1, duplicates: 0 });
+    // Around a value, whitespace and a JSON null are kept too.
+    for (const [id, body] of [
+      ['exact-5', ' {"plain": [1.0]}\n'],
+      ['exact-6', 'null'],
+    ]) {
+      const res = await post(body!, {
+        'content-type': 'application/json',
+        'ce-id': id!,
+        'ce-type': 'org.kubeflow.serving.inference.request',
+        'ce-inferenceservicename': 'exact-text',
+      });
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+    }
     const rows = await db.query<{ payload: string }>("SELECT payload::text AS payload FROM prediction_events WHERE model_name = 'exact-text' ORDER BY seq");
     assert.deepEqual(
       rows.map((r) => r.payload),
-      [text, text, text, text, text],
+      [text, text, text, text, text, ' {"plain": [1.0]}\n', 'null'],
     );
     // Read back as a value (as prediction(includePayloads) does; that read is audited, see below).
     const [parsed] = await db.query<{ payload: { s: string } }>("SELECT payload FROM prediction_events WHERE model_name = 'exact-text' AND seq = 1");
@@ -265,7 +278,7 @@ describe('prediction audit records: ingest, pairing, chain (POST /api/v1/predict
           'compliance',
         )
       ).data!.verifyPredictionChain;
-    assert.deepEqual(await verify(), { valid: true, checkedCount: 5, firstBrokenSeq: null });
+    assert.deepEqual(await verify(), { valid: true, checkedCount: 7, firstBrokenSeq: null });
     // The same value in other text (whitespace only) is a change: the hash covers the text as sent.
     await db.query(`UPDATE prediction_events SET payload = $1::json WHERE model_name = 'exact-text' AND seq = 2`, [text.replace('1.0', '1.00')]);
     assert.deepEqual(await verify(), { valid: false, checkedCount: 1, firstBrokenSeq: 2 });

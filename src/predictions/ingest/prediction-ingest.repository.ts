@@ -52,9 +52,8 @@ export class PredictionIngestRepository {
   }
 
   /**
-   * Inserts the halves (a JSON array of rows with the chain columns; each payload's JSON text as a
-   * string, cast to json: kept as sent, and a `\u0000` in it is not decoded on the way, which
-   * json_to_recordset would refuse), adds each to its pair's index row (one row per pair, merged by the caller)
+   * Inserts the halves (a JSON array of rows with the chain columns; each payload as sent, either
+   * as a member `payload` or, when it holds \u escapes, as its text in `payloadText`), adds each to its pair's index row (one row per pair, merged by the caller)
    * and moves the chain heads: one statement, so one round trip, whatever the batch size. Rows
    * travel as one JSON document each (json_to_recordset): one native JSON.stringify instead of
    * node-pg's per-element array escaping, and payloads are not stringified twice.
@@ -65,9 +64,9 @@ export class PredictionIngestRepository {
          INSERT INTO prediction_events (model_name, seq, received_at, kind, correlation_id, event_id, event_type, source, model_version, occurred_at,
            attributes, content_type, payload, subject_hash, sender, prev_hash, record_hash, hash_version)
          SELECT "modelName", seq, "receivedAt", kind, "correlationId", "eventId", "eventType", source, "modelVersion", "occurredAt",
-           attributes, "contentType", "payloadText"::json, "subjectHash", sender, "prevHash", "recordHash", $4::smallint
+           attributes, "contentType", COALESCE("payloadText"::json, payload), "subjectHash", sender, "prevHash", "recordHash", $4::smallint
          FROM json_to_recordset($1::json) AS x("modelName" text, seq bigint, "receivedAt" timestamptz, kind text, "correlationId" text, "eventId" text,
-           "eventType" text, source text, "modelVersion" text, "occurredAt" timestamptz, attributes jsonb, "contentType" text, "payloadText" text,
+           "eventType" text, source text, "modelVersion" text, "occurredAt" timestamptz, attributes jsonb, "contentType" text, payload json, "payloadText" text,
            "subjectHash" text, sender text, "prevHash" text, "recordHash" text)
        ), pairs AS (
          INSERT INTO prediction_records AS r (model_name, correlation_id, model_version, first_at, request_seq, request_at, response_seq, response_at,
