@@ -203,6 +203,25 @@ describe('prediction audit records: ingest, pairing, chain (POST /api/v1/predict
         'line 2',
       ],
     ];
+    // PostgreSQL text cannot hold U+0000 (nor can jsonb), and unpaired surrogates cannot be stored:
+    // refused naming the attribute, where they used to fail the insert with a 500.
+    const structured = { 'content-type': 'application/cloudevents+json' };
+    const request = { type: 'org.kubeflow.serving.inference.request', inferenceservicename: 'm' };
+    cases.push(
+      [JSON.stringify({ ...request, id: 'bad-4', source: 'a\u0000b' }), structured, '/source'],
+      [JSON.stringify({ ...request, id: 'bad-5\ud800' }), structured, '/id'],
+      [JSON.stringify({ ...request, id: 'bad-6', 'x\u0000': 'y' }), structured, '/x\\u0000'],
+      [JSON.stringify({ ...request, id: 'bad-7', data: { model_version: 'v\u0000' } }), structured, '/data/model_version'],
+      [
+        JSON.stringify([
+          { ...request, id: 'bad-8', data: { text: 'fine \u0000 in a payload' } },
+          { ...request, id: 'bad-9', namespace: '\u0000' },
+        ]),
+        { 'content-type': 'application/cloudevents-batch+json' },
+        '/1/namespace',
+      ],
+      [`${JSON.stringify({ ...request, id: 'bad-10', source: '\u0000' })}\n`, { 'content-type': 'application/x-ndjson' }, 'line 1/source'],
+    );
     for (const [body, headers, field] of cases) {
       const res = await post(body, headers);
       assert.equal(res.status, 400, `${field}: ${JSON.stringify(res.body)}`);
@@ -212,6 +231,57 @@ describe('prediction audit records: ingest, pairing, chain (POST /api/v1/predict
     const invalidJson = await post('{"a":', ok);
     assert.equal(invalidJson.status, 400);
     assert.equal(await count('SELECT count(*) AS n FROM prediction_events'), before);
+  });
+
+  it('keeps payloads byte for byte as sent (key order, whitespace, 1.0, \\u0000) in every mode, and the chain covers that text', async () => {
+    const text = '{ "z": 1.0, "a" : [1.50, -0.0, 1e2],\t "s": "nul \\u0000 here, \\ud83d\\ude00 \\"quoted\\"" }';
+    const binary = await post(text, {
+      'content-type': 'application/json',
+      'ce-id': 'exact-1',
+      'ce-type': 'org.kubeflow.serving.inference.request',
+      'ce-inferenceservicename': 'exact-text',
+    });
+    assert.equal(binary.status, 200, JSON.stringify(binary.body));
+    const event = (id: string, kind: string) =>
+      `{"specversion":"1.0", "id":"${id}","type":"org.kubeflow.serving.inference.${kind}","inferenceservicename":"exact-text","data" :  ${text} , "source":"s"}`;
+    const batch = await post(`[ ${event('exact-1', 'response')},\n${event('exact-2', 'request')} ]`, { 'content-type': 'application/cloudevents-batch+json' });
+    assert.deepEqual(batch.body, { accepted: 2, duplicates: 0 });
+    const structured = await post(event('exact-3', 'request'), { 'content-type': 'application/cloudevents+json' });
+    assert.deepEqual(structured.body, { accepted: 1, duplicates: 0 });
+    const ndjson = await post(`${event('exact-4', 'request')}\n`, { 'content-type': 'application/x-ndjson' });
+    assert.deepEqual(ndjson.body, { accepted: 1, duplicates: 0 });
+    // Around a value, whitespace and a JSON null are kept too.
+    for (const [id, body] of [
+      ['exact-5', ' {"plain": [1.0]}\n'],
+      ['exact-6', 'null'],
+    ]) {
+      const res = await post(body!, {
+        'content-type': 'application/json',
+        'ce-id': id!,
+        'ce-type': 'org.kubeflow.serving.inference.request',
+        'ce-inferenceservicename': 'exact-text',
+      });
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+    }
+    const rows = await db.query<{ payload: string }>("SELECT payload::text AS payload FROM prediction_events WHERE model_name = 'exact-text' ORDER BY seq");
+    assert.deepEqual(
+      rows.map((r) => r.payload),
+      [text, text, text, text, text, ' {"plain": [1.0]}\n', 'null'],
+    );
+    // Read back as a value (as prediction(includePayloads) does; that read is audited, see below).
+    const [parsed] = await db.query<{ payload: { s: string } }>("SELECT payload FROM prediction_events WHERE model_name = 'exact-text' AND seq = 1");
+    assert.equal(parsed!.payload.s, 'nul \u0000 here, \u{1F600} "quoted"');
+    const verify = async () =>
+      (
+        await gql<{ verifyPredictionChain: { valid: boolean; checkedCount: number; firstBrokenSeq: number | null } }>(
+          '{ verifyPredictionChain(model: "exact-text") { valid checkedCount firstBrokenSeq } }',
+          'compliance',
+        )
+      ).data!.verifyPredictionChain;
+    assert.deepEqual(await verify(), { valid: true, checkedCount: 7, firstBrokenSeq: null });
+    // The same value in other text (whitespace only) is a change: the hash covers the text as sent.
+    await db.query(`UPDATE prediction_events SET payload = $1::json WHERE model_name = 'exact-text' AND seq = 2`, [text.replace('1.0', '1.00')]);
+    assert.deepEqual(await verify(), { valid: false, checkedCount: 1, firstBrokenSeq: 2 });
   });
 
   it('verifies each model chain, and finds a row changed, deleted or swapped by direct SQL', async () => {

@@ -2,6 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '../../database/transaction-host';
 import type { HalfRow } from '../query/predictions.repository';
 
+/** A half as the chain hash sees it: the payload as its stored JSON text. */
+export interface ChainRow extends Omit<HalfRow, 'payload'> {
+  payload_text: string | null;
+  hash_version: number;
+}
+
 @Injectable()
 export class PredictionChainRepository {
   constructor(private readonly tx: TransactionHost) {}
@@ -22,13 +28,12 @@ export class PredictionChainRepository {
   }
 
   /** Rows from `fromSeq` on, in chain order: every row with that model and seq, including stray copies. */
-  page(model: string, fromSeq: number, toSeq: number, limit: number): Promise<HalfRow[]> {
-    return this.tx.query<HalfRow>(`SELECT * FROM prediction_events WHERE model_name = $1 AND seq >= $2 AND seq <= $3 ORDER BY seq, received_at LIMIT $4`, [
-      model,
-      fromSeq,
-      toSeq,
-      limit,
-    ]);
+  page(model: string, fromSeq: number, toSeq: number, limit: number): Promise<ChainRow[]> {
+    return this.tx.query<ChainRow>(
+      `SELECT model_name, seq, received_at, kind, correlation_id, event_id, event_type, source, model_version, occurred_at, attributes, content_type,
+         payload::text AS payload_text, subject_hash, sender, prev_hash, record_hash, hash_version FROM prediction_events WHERE model_name = $1 AND seq >= $2 AND seq <= $3 ORDER BY seq, received_at LIMIT $4`,
+      [model, fromSeq, toSeq, limit],
+    );
   }
 
   async hashAt(model: string, seq: number): Promise<string | null> {

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PredictionKeys } from '../settings/prediction-keys';
-import type { HalfRow } from '../query/predictions.repository';
 import { GENESIS_HASH, halfHash } from './record-hash';
-import { PredictionChainRepository } from './prediction-chain.repository';
+import { PredictionChainRepository, type ChainRow } from './prediction-chain.repository';
 
 export interface PredictionChainVerification {
   valid: boolean;
@@ -13,7 +12,7 @@ export interface PredictionChainVerification {
 
 const PAGE = 2000;
 
-export function rowHash(r: HalfRow): string {
+export function rowHash(r: ChainRow): string {
   return halfHash({
     modelName: r.model_name,
     seq: Number(r.seq),
@@ -27,10 +26,11 @@ export function rowHash(r: HalfRow): string {
     occurredAt: r.occurred_at,
     attributes: r.attributes,
     contentType: r.content_type,
-    payload: r.payload,
+    payloadText: r.payload_text,
     subjectHash: r.subject_hash,
     sender: r.sender,
     prevHash: r.prev_hash,
+    hashVersion: r.hash_version === 1 ? 1 : 2,
   });
 }
 

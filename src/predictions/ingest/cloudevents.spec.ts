@@ -63,4 +63,22 @@ describe('CloudEvents recognition', () => {
       '/specversion',
     );
   });
+
+  it('keeps the payload text as sent: data in batch and NDJSON text, data_base64 decoded, binary raw body, other bodies as JSON strings', () => {
+    const request = '"type":"org.kubeflow.serving.inference.request","inferenceservicename":"m"';
+    const batch = `[{${request},"id":"a","data": {"b" : 1.0}}, {${request},"id":"b","data":"text"},{${request},"id":"c"}]`;
+    assert.deepEqual(
+      fromBatch(JSON.parse(batch), batch).map((e) => e.payloadText),
+      ['{"b" : 1.0}', '"text"', null],
+    );
+    const line = `{${request},"id":"d","data_base64":"${Buffer.from(' [1.50] ').toString('base64')}"}`;
+    assert.deepEqual(
+      fromNdjson(`${line}\n`).map((e) => [e.payload, e.payloadText]),
+      [[[1.5], ' [1.50] ']],
+    );
+    const headers = { 'ce-type': 'org.kubeflow.serving.inference.response', 'ce-id': 'e' };
+    assert.equal(fromBinary(headers, { a: 1 }, 'application/json', '{"a": 1.0}').payloadText, '{"a": 1.0}');
+    assert.equal(fromBinary(headers, 'plain text', 'text/plain').payloadText, '"plain text"');
+    assert.equal(fromBinary(headers, undefined, null).payloadText, null);
+  });
 });

@@ -1,4 +1,5 @@
 import { AppError, ErrorCode } from '../../common/app-error';
+import { elementStarts, memberSpans } from './json-spans';
 
 export type HalfKind = 'request' | 'response';
 
@@ -18,6 +19,8 @@ export interface PredictionEvent {
   attributes: Record<string, string>;
   contentType: string | null;
   payload: unknown;
+  /** The payload's JSON text exactly as the logger sent it (what is stored and hashed); null: no payload. */
+  payloadText: string | null;
 }
 
 export const STRUCTURED_TYPE = 'application/cloudevents+json';
@@ -33,6 +36,21 @@ const CORE = new Set(['id', 'type', 'source', 'specversion', 'time', 'dataconten
 function fail(field: string, message: string, index?: number): never {
   const where = index === undefined ? '' : `event ${index}: `;
   throw new AppError(ErrorCode.BAD_USER_INPUT, `${where}${message}`, field, index === undefined ? undefined : { index });
+}
+
+/**
+ * PostgreSQL text (and jsonb) cannot hold U+0000, and JSON with an unpaired surrogate cannot be
+ * stored either: such attribute values are refused naming the field, rather than failing the insert.
+ */
+const UNPAIRED_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+function checkStorable(value: string, field: string, index?: number): void {
+  if (value.includes('\u0000') || UNPAIRED_SURROGATE.test(value)) fail(field, 'contains U+0000 or an unpaired UTF-16 surrogate, which cannot be stored', index);
+}
+
+/** JSON text of a payload given as a value (not as text): a body that is not JSON is kept as a JSON string. */
+function jsonText(payload: unknown): string | null {
+  return payload === null || payload === undefined ? null : JSON.stringify(payload);
 }
 
 /** KFServing 2020 builds sent extension values JSON-quoted (`"iris"`). */
@@ -53,7 +71,18 @@ function unquote(value: string): string {
  * prefix) and the data. `at(name)` names the field in errors: a header in binary mode, a JSON
  * pointer in structured mode.
  */
-function toEvent(attrs: Record<string, string>, payload: unknown, contentType: string | null, at: (name: string) => string, index?: number): PredictionEvent {
+function toEvent(
+  attrs: Record<string, string>,
+  payload: unknown,
+  payloadText: string | null,
+  contentType: string | null,
+  at: (name: string) => string,
+  index?: number,
+): PredictionEvent {
+  for (const [name, value] of Object.entries(attrs)) {
+    checkStorable(name, at(JSON.stringify(name).slice(1, -1)), index);
+    checkStorable(value, at(name), index);
+  }
   const specversion = attrs['specversion'];
   if (specversion !== undefined && !SPEC_VERSIONS.has(specversion)) fail(at('specversion'), `specversion "${specversion}" is not 1.0, 0.3 or 0.2`, index);
   const type = attrs['type'];
@@ -79,6 +108,7 @@ function toEvent(attrs: Record<string, string>, payload: unknown, contentType: s
     if (Number.isNaN(occurredAt.getTime())) fail(at('time'), `time "${attrs['time']}" is not an RFC 3339 timestamp`, index);
   }
   const v2Version = payload && typeof payload === 'object' && !Array.isArray(payload) ? (payload as Record<string, unknown>)['model_version'] : undefined;
+  if (typeof v2Version === 'string' && attrs['modelversion'] === undefined) checkStorable(v2Version, `${at('data')}/model_version`, index);
   const attributes: Record<string, string> = {};
   for (const [name, value] of Object.entries(attrs)) if (!CORE.has(name)) attributes[name] = unquote(value);
   return {
@@ -93,11 +123,20 @@ function toEvent(attrs: Record<string, string>, payload: unknown, contentType: s
     attributes,
     contentType,
     payload,
+    payloadText,
   };
 }
 
-/** Binary mode: attributes in `ce-*` headers (any case), the body is the payload as sent. */
-export function fromBinary(headers: Record<string, string | string[] | undefined>, body: unknown, contentType: string | null): PredictionEvent {
+/**
+ * Binary mode: attributes in `ce-*` headers (any case), the body is the payload as sent; `rawJson`
+ * is the body's text when it was parsed as JSON.
+ */
+export function fromBinary(
+  headers: Record<string, string | string[] | undefined>,
+  body: unknown,
+  contentType: string | null,
+  rawJson: string | null = null,
+): PredictionEvent {
   const attrs: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
     const lower = name.toLowerCase();
@@ -105,11 +144,15 @@ export function fromBinary(headers: Record<string, string | string[] | undefined
     attrs[lower.slice(3)] = Array.isArray(value) ? value.join(',') : value;
   }
   if (attrs['type'] === undefined) fail('ce-type', 'missing ce-type header: send a CloudEvent (binary mode headers, or application/cloudevents+json)');
-  return toEvent(attrs, body === undefined ? null : body, contentType, (name) => `ce-${name}`);
+  const payload = body === undefined ? null : body;
+  return toEvent(attrs, payload, rawJson ?? jsonText(payload), contentType, (name) => `ce-${name}`);
 }
 
-/** Structured mode: one JSON object holding the attributes and `data` (or `data_base64`). */
-export function fromStructured(value: unknown, pointer = '', index?: number): PredictionEvent {
+/**
+ * Structured mode: one JSON object holding the attributes and `data` (or `data_base64`). `text`
+ * and `at`: the JSON text the object was parsed from and where it starts, so `data` is kept as sent.
+ */
+export function fromStructured(value: unknown, pointer = '', index?: number, text?: string, at = 0): PredictionEvent {
   if (!value || typeof value !== 'object' || Array.isArray(value)) fail(pointer || '/', 'a CloudEvent must be a JSON object', index);
   const event = value as Record<string, unknown>;
   const attrs: Record<string, string> = {};
@@ -120,15 +163,21 @@ export function fromStructured(value: unknown, pointer = '', index?: number): Pr
     else if (v !== null) fail(`${pointer}/${name}`, `attribute ${name} must be a string`, index);
   }
   let payload: unknown = event['data'] ?? null;
+  let payloadText: string | null = null;
   if (typeof event['data_base64'] === 'string') {
-    const text = Buffer.from(event['data_base64'], 'base64').toString('utf8');
+    const decoded = Buffer.from(event['data_base64'], 'base64').toString('utf8');
     try {
-      payload = JSON.parse(text);
+      payload = JSON.parse(decoded);
+      payloadText = decoded;
     } catch {
-      payload = text;
+      payload = decoded;
+      payloadText = jsonText(decoded);
     }
+  } else if (payload !== null) {
+    const span = text === undefined ? undefined : memberSpans(text, at, ['data']).get('data');
+    payloadText = span ? text!.slice(span[0], span[1]) : jsonText(payload);
   }
-  return toEvent(attrs, payload, attrs['datacontenttype'] ?? null, (name) => `${pointer}/${name}`, index);
+  return toEvent(attrs, payload, payloadText, attrs['datacontenttype'] ?? null, (name) => `${pointer}/${name}`, index);
 }
 
 export function parseJsonText(text: string, field: string): unknown {
@@ -139,11 +188,12 @@ export function parseJsonText(text: string, field: string): unknown {
   }
 }
 
-/** `application/cloudevents-batch+json`: a JSON array of structured events. */
-export function fromBatch(value: unknown): PredictionEvent[] {
+/** `application/cloudevents-batch+json`: a JSON array of structured events (`text`: the body it was parsed from). */
+export function fromBatch(value: unknown, text?: string): PredictionEvent[] {
   if (!Array.isArray(value)) fail('/', 'a CloudEvents batch must be a JSON array');
   if (value.length === 0) fail('/', 'the batch holds no events');
-  return value.map((event, i) => fromStructured(event, `/${i}`, i));
+  const starts = text === undefined ? [] : elementStarts(text, 0);
+  return value.map((event, i) => fromStructured(event, `/${i}`, i, starts[i] === undefined ? undefined : text, starts[i]));
 }
 
 /** NDJSON backfill: one structured CloudEvent per line. */
@@ -158,7 +208,7 @@ export function fromNdjson(text: string): PredictionEvent[] {
       throw new AppError(ErrorCode.BAD_USER_INPUT, `line ${i + 1} is not JSON: ${(error as Error).message}`, `line ${i + 1}`, { line: i + 1 });
     }
     try {
-      events.push(fromStructured(value));
+      events.push(fromStructured(value, '', undefined, line, 0));
     } catch (error) {
       if (error instanceof AppError) throw new AppError(error.code, `line ${i + 1}: ${error.message}`, `line ${i + 1}${error.field ?? ''}`, { line: i + 1 });
       throw error;

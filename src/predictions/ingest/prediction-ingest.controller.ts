@@ -1,4 +1,5 @@
-import { Body, Controller, Headers, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, Headers, HttpCode, Post, Req } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
 import { CurrentPrincipal } from '../../auth/current-principal.decorator';
 import type { Principal } from '../../auth/principal';
 import { Requires } from '../../authz/requires.decorator';
@@ -15,6 +16,7 @@ import {
   type PredictionEvent,
 } from './cloudevents';
 import { PredictionIngestService, type PredictionIngestResult } from './prediction-ingest.service';
+import { rawJsonBody } from './prediction-parsers';
 
 type HeaderMap = Record<string, string | string[] | undefined>;
 
@@ -30,27 +32,43 @@ export class PredictionIngestController {
   @Post()
   @HttpCode(200)
   @Requires('predictions.ingest', { allowApiKeys: true })
-  post(@Body() body: unknown, @Headers() headers: HeaderMap, @CurrentPrincipal() principal: Principal): Promise<PredictionIngestResult> {
-    return this.ingest.ingest(toEvents(body, headers), principal.subject);
+  post(
+    @Body() body: unknown,
+    @Headers() headers: HeaderMap,
+    @Req() request: FastifyRequest,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<PredictionIngestResult> {
+    return this.ingest.ingest(toEvents(body, headers, rawJsonBody(request)), principal.subject);
   }
 
   /** Same as POST /api/v1/predictions, authenticated by the API key in the path. */
   @Post('key/:key')
   @HttpCode(200)
   @Requires('predictions.ingest', { allowApiKeys: true })
-  postWithPathKey(@Body() body: unknown, @Headers() headers: HeaderMap, @CurrentPrincipal() principal: Principal): Promise<PredictionIngestResult> {
-    return this.ingest.ingest(toEvents(body, headers), principal.subject);
+  postWithPathKey(
+    @Body() body: unknown,
+    @Headers() headers: HeaderMap,
+    @Req() request: FastifyRequest,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<PredictionIngestResult> {
+    return this.ingest.ingest(toEvents(body, headers, rawJsonBody(request)), principal.subject);
   }
 }
 
-function toEvents(body: unknown, headers: HeaderMap): PredictionEvent[] {
+function toEvents(body: unknown, headers: HeaderMap, rawJson: string | null): PredictionEvent[] {
   const header = headers['content-type'];
   const contentType = (Array.isArray(header) ? header[0] : header) ?? null;
   const mediaType = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
-  if (mediaType === BATCH_TYPE) return fromBatch(parseJsonText(text(body), '/'));
-  if (mediaType === STRUCTURED_TYPE) return [fromStructured(parseJsonText(text(body), '/'))];
+  if (mediaType === BATCH_TYPE) {
+    const json = text(body);
+    return fromBatch(parseJsonText(json, '/'), json);
+  }
+  if (mediaType === STRUCTURED_TYPE) {
+    const json = text(body);
+    return [fromStructured(parseJsonText(json, '/'), '', undefined, json, 0)];
+  }
   if (mediaType === NDJSON_TYPE) return fromNdjson(text(body));
-  return [fromBinary(headers, body, contentType)];
+  return [fromBinary(headers, body, contentType, rawJson)];
 }
 
 function text(body: unknown): string {

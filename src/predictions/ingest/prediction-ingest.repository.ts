@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '../../database/transaction-host';
+import { CURRENT_HASH_VERSION } from '../chain/record-hash';
 
 export interface RecordUpsert {
   modelName: string;
@@ -51,7 +52,8 @@ export class PredictionIngestRepository {
   }
 
   /**
-   * Inserts the halves (a JSON array of rows with the chain columns), adds each to its pair's index row (one row per pair, merged by the caller)
+   * Inserts the halves (a JSON array of rows with the chain columns; each payload as sent, either
+   * as a member `payload` or, when it holds \u escapes, as its text in `payloadText`), adds each to its pair's index row (one row per pair, merged by the caller)
    * and moves the chain heads: one statement, so one round trip, whatever the batch size. Rows
    * travel as one JSON document each (json_to_recordset): one native JSON.stringify instead of
    * node-pg's per-element array escaping, and payloads are not stringified twice.
@@ -60,11 +62,11 @@ export class PredictionIngestRepository {
     await this.tx.query(
       `WITH halves AS (
          INSERT INTO prediction_events (model_name, seq, received_at, kind, correlation_id, event_id, event_type, source, model_version, occurred_at,
-           attributes, content_type, payload, subject_hash, sender, prev_hash, record_hash)
+           attributes, content_type, payload, subject_hash, sender, prev_hash, record_hash, hash_version)
          SELECT "modelName", seq, "receivedAt", kind, "correlationId", "eventId", "eventType", source, "modelVersion", "occurredAt",
-           attributes, "contentType", payload, "subjectHash", sender, "prevHash", "recordHash"
+           attributes, "contentType", COALESCE("payloadText"::json, payload), "subjectHash", sender, "prevHash", "recordHash", $4::smallint
          FROM json_to_recordset($1::json) AS x("modelName" text, seq bigint, "receivedAt" timestamptz, kind text, "correlationId" text, "eventId" text,
-           "eventType" text, source text, "modelVersion" text, "occurredAt" timestamptz, attributes jsonb, "contentType" text, payload jsonb,
+           "eventType" text, source text, "modelVersion" text, "occurredAt" timestamptz, attributes jsonb, "contentType" text, payload json, "payloadText" text,
            "subjectHash" text, sender text, "prevHash" text, "recordHash" text)
        ), pairs AS (
          INSERT INTO prediction_records AS r (model_name, correlation_id, model_version, first_at, request_seq, request_at, response_seq, response_at,
@@ -86,7 +88,7 @@ export class PredictionIngestRepository {
        )
        UPDATE prediction_chain_heads h SET seq = u.seq, hash = u.hash FROM json_to_recordset($3::json) AS u("modelName" text, seq bigint, hash text)
        WHERE h.model_name = u."modelName"`,
-      [halvesJson, JSON.stringify(records), JSON.stringify(heads)],
+      [halvesJson, JSON.stringify(records), JSON.stringify(heads), CURRENT_HASH_VERSION],
     );
   }
 }

@@ -5,7 +5,7 @@ import { scanText } from '../../pii/scan-text';
 import { isPersonal } from '../../pii/types';
 import { GroupCommitter } from '../../database/group-commit';
 import { TransactionHost } from '../../database/transaction-host';
-import { chainHash, GENESIS_HASH, halfBody } from '../chain/record-hash';
+import { chainHash, CURRENT_HASH_VERSION, GENESIS_HASH, halfBody } from '../chain/record-hash';
 import { PredictionKeys } from '../settings/prediction-keys';
 import type { PredictionSettingsRow } from '../settings/prediction-settings.repository';
 import { PredictionSettingsService } from '../settings/prediction-settings.service';
@@ -28,9 +28,15 @@ interface PreparedHalf {
   occurredAt: Date;
   /** halfBody: the canonical JSON the chain hash covers besides seq, arrival time and prev hash. */
   body: string;
-  /** The same columns as the JSON object the repository inserts (without the chain columns). */
+  /**
+   * The same columns as members of the JSON object the repository inserts (without the chain
+   * columns and without braces), with the payload's JSON text as sent.
+   */
   json: string;
 }
+
+// Halves prepared between two yields to the event loop (about a millisecond of work).
+const PREPARE_SLICE = 64;
 
 // One transaction takes at most this many halves from the queue of waiting requests.
 const MAX_HALVES_PER_TRANSACTION = 5000;
@@ -75,7 +81,14 @@ export class PredictionIngestService {
     const subject = await this.keys.hasher('subject');
     // Everything that does not depend on the chain position is done here, outside the batch's lock.
     const arrivedAt = new Date();
-    const prepared = events.map((event) => prepare(event, settings.get(event.modelName) ?? null, pseudonym, subject, sender, arrivedAt));
+    const prepared: PreparedHalf[] = [];
+    for (const [i, event] of events.entries()) {
+      // Preparing a big batch takes milliseconds of CPU: yield now and then, so the answers of the
+      // batch in the database are read at once and its transaction (which holds the chain heads) is
+      // not stretched by other requests' parsing.
+      if (i > 0 && i % PREPARE_SLICE === 0) await new Promise((resolve) => setImmediate(resolve));
+      prepared.push(prepare(event, settings.get(event.modelName) ?? null, pseudonym, subject, sender, arrivedAt));
+    }
     return this.committer.submit(prepared);
   }
 
@@ -107,7 +120,7 @@ export class PredictionIngestService {
           const head = heads.get(e.modelName)!;
           const seq = head.seq + 1;
           const recordHash = chainHash(head.hash, seq, receivedAt, half.body);
-          halves.push(`{"seq":${seq},"receivedAt":"${receivedAt.toISOString()}","prevHash":"${head.hash}","recordHash":"${recordHash}",${half.json.slice(1)}`);
+          halves.push(`{"seq":${seq},"receivedAt":"${receivedAt.toISOString()}","prevHash":"${head.hash}","recordHash":"${recordHash}",${half.json}}`);
           heads.set(e.modelName, { seq, hash: recordHash });
           const record = records.get(key) ?? {
             modelName: e.modelName,
@@ -163,6 +176,17 @@ function pseudonymiseText(text: string, pseudonym: (value: string) => string): s
   return out + text.slice(at);
 }
 
+/**
+ * Whether a payload can go into the batch's JSON document as it is (nothing to escape; json_to_recordset
+ * gives a json column the value's text unchanged). Not when json_to_recordset would change or refuse
+ * it: it decodes \u escapes on the way (and refuses \u0000 and unpaired surrogates), drops the
+ * whitespace around a value, and makes a JSON null SQL NULL. Those travel as a JSON string, cast to
+ * json from text, which keeps them exactly as sent.
+ */
+function embeddable(text: string): boolean {
+  return text.charCodeAt(0) > 32 && text.charCodeAt(text.length - 1) > 32 && text !== 'null' && !text.includes('\\u');
+}
+
 function prepare(
   event: PredictionEvent,
   settings: PredictionSettingsRow | null,
@@ -172,6 +196,7 @@ function prepare(
   arrivedAt: Date,
 ): PreparedHalf {
   let payload = event.payload;
+  let payloadText = event.payloadText;
   let subjectHash: string | null = null;
   if (settings) {
     // The subject key is read before redaction: it may itself be a field that is redacted.
@@ -186,6 +211,10 @@ function prepare(
     // found becomes a pseudonym tagged with its entity type.
     for (const path of settings.scan_text_fields) payload = replaceAt(payload, path, (v) => (typeof v === 'string' ? pseudonymiseText(v, pseudonym) : v));
     for (const path of settings.redact_fields) payload = replaceAt(payload, path, () => REDACTED);
+    // Changed payloads are stored as their re-serialised JSON; the others exactly as sent.
+    if (pseudonymised.length > 0 || settings.scan_text_fields.length > 0 || settings.redact_fields.length > 0) {
+      payloadText = payload === null || payload === undefined ? null : JSON.stringify(payload);
+    }
   }
   const occurredAt = event.occurredAt ?? arrivedAt;
   const columns = {
@@ -199,9 +228,10 @@ function prepare(
     occurredAt,
     attributes: event.attributes,
     contentType: event.contentType,
-    payload: payload ?? null,
     subjectHash,
     sender,
   };
-  return { event, subjectHash, occurredAt, body: halfBody(columns), json: JSON.stringify(columns) };
+  let json = JSON.stringify(columns).slice(1, -1);
+  if (payloadText !== null) json += embeddable(payloadText) ? `,"payload":${payloadText}` : `,"payloadText":${JSON.stringify(payloadText)}`;
+  return { event, subjectHash, occurredAt, body: halfBody({ ...columns, payloadText, hashVersion: CURRENT_HASH_VERSION }), json };
 }
