@@ -430,9 +430,20 @@ describe('prediction audit records: ingest, pairing, chain (POST /api/v1/predict
     const r = await gql<{ predictionStats: { buckets: { count: number; errorRate: number }[]; outputs: { value: string; count: number }[] } }>(
       `{ predictionStats(model: "pager", from: "2020-01-01T00:00:00Z", to: "2100-01-01T00:00:00Z", bucket: DAY, outputField: "model_version") {
            buckets { count errorRate latencyP50Ms } outputs { value count } } }`,
-      'ds',
+      'risk',
     );
     assert.equal(r.errors, undefined, JSON.stringify(r.errors));
+    // The distribution lists payload values, so it needs the payload permission; counts alone do not.
+    const noPayload = await gql(
+      '{ predictionStats(model: "pager", from: "2020-01-01T00:00:00Z", to: "2100-01-01T00:00:00Z", bucket: DAY, outputField: "model_version") { buckets { count } } }',
+      'ds',
+    );
+    assert.equal(noPayload.errors?.[0]?.extensions?.code, 'FORBIDDEN');
+    const counts = await gql<{ predictionStats: { buckets: { count: number }[] } }>(
+      '{ predictionStats(model: "pager", from: "2020-01-01T00:00:00Z", to: "2100-01-01T00:00:00Z", bucket: DAY) { buckets { count } } }',
+      'ds',
+    );
+    assert.equal(counts.data!.predictionStats.buckets[0]!.count, 6);
     assert.equal(r.data!.predictionStats.buckets[0]!.count, 6);
     assert.equal(r.data!.predictionStats.buckets[0]!.errorRate, 2 / 6);
     assert.deepEqual(r.data!.predictionStats.outputs, [

@@ -86,8 +86,8 @@ export class PredictionsResolver {
 
   @Query(() => PredictionStatsType, { description: 'Per time bucket: count, error rate, latency percentiles; and the output distribution' })
   @Requires('predictions.read')
-  predictionStats(@Args() args: PredictionStatsArgs): Promise<PredictionStatsType> {
-    return this.service.stats(args.model, args.version ?? null, args.from, args.to, args.bucket, args.outputField ?? null);
+  predictionStats(@CurrentPrincipal() principal: Principal, @Args() args: PredictionStatsArgs): Promise<PredictionStatsType> {
+    return this.service.stats(principal, args.model, args.version ?? null, args.from, args.to, args.bucket, args.outputField ?? null);
   }
 
   @Query(() => [PredictionVolumeAlertType], { description: 'Models that went quiet: fewer records in the last hour than their minHourlyVolume' })

@@ -1,3 +1,4 @@
+import { timingSafeEqual } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { PredictionKeys } from '../settings/prediction-keys';
 import { GENESIS_HASH, halfHash } from './record-hash';
@@ -96,7 +97,9 @@ export class PredictionChainService {
     const checkpoint = await this.repository.checkpointAt(model, seq);
     if (!checkpoint) return null;
     const signature = await this.keys.hmac('checkpoint', checkpointText(model, seq, checkpoint.hash, checkpoint.dropped_to));
-    return signature === checkpoint.signature ? checkpoint.hash : null;
+    const given = Buffer.from(checkpoint.signature, 'utf8');
+    const expected = Buffer.from(signature, 'utf8');
+    return given.length === expected.length && timingSafeEqual(given, expected) ? checkpoint.hash : null;
   }
 }
 

@@ -53,6 +53,8 @@ function jsonText(payload: unknown): string | null {
   return payload === null || payload === undefined ? null : JSON.stringify(payload);
 }
 
+const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
+
 /** KFServing 2020 builds sent extension values JSON-quoted (`"iris"`). */
 function unquote(value: string): string {
   if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) {
@@ -105,7 +107,8 @@ function toEvent(
   let occurredAt: Date | null = null;
   if (attrs['time'] !== undefined) {
     occurredAt = new Date(attrs['time']);
-    if (Number.isNaN(occurredAt.getTime())) fail(at('time'), `time "${attrs['time']}" is not an RFC 3339 timestamp`, index);
+    // Date() also takes "12345" (year 12345), which PostgreSQL refuses: only RFC 3339 passes.
+    if (!RFC3339.test(attrs['time']) || Number.isNaN(occurredAt.getTime())) fail(at('time'), `time "${attrs['time']}" is not an RFC 3339 timestamp`, index);
   }
   const v2Version = payload && typeof payload === 'object' && !Array.isArray(payload) ? (payload as Record<string, unknown>)['model_version'] : undefined;
   if (typeof v2Version === 'string' && attrs['modelversion'] === undefined) checkStorable(v2Version, `${at('data')}/model_version`, index);

@@ -130,6 +130,20 @@ export class PredictionsService {
     }));
   }
 
+  private async authorizePayloadAggregate(principal: Principal, model: string, details: Record<string, unknown>): Promise<void> {
+    const event = {
+      action: 'predictions.payload.read',
+      actorId: principal.id,
+      actorLabel: principal.email ?? principal.name ?? null,
+      target: `model:${model}`,
+    };
+    if (!this.authorization.check(principal, PAYLOAD_PERMISSION).allowed) {
+      await this.audit.recordIndependently({ ...event, decision: 'deny', reason: `no policy grants ${PAYLOAD_PERMISSION}`, details });
+      throw new AppError(ErrorCode.FORBIDDEN, `${PAYLOAD_PERMISSION} is not granted: an output distribution reads payload values; ask without outputField`);
+    }
+    await this.audit.record({ ...event, decision: 'allow', details });
+  }
+
   /** Payloads need their own permission, and every read of them is audited (with the records read). */
   private async authorizePayloads(principal: Principal, rows: RecordRow[]): Promise<void> {
     const actor = { actorId: principal.id, actorLabel: principal.email ?? principal.name ?? null };
@@ -153,10 +167,12 @@ export class PredictionsService {
     });
   }
 
-  async stats(model: string, version: string | null, from: Date, to: Date, bucket: 'hour' | 'day', outputField: string | null) {
+  async stats(principal: Principal, model: string, version: string | null, from: Date, to: Date, bucket: 'hour' | 'day', outputField: string | null) {
     requireValidDate('from', from);
     requireValidDate('to', to);
     if (outputField !== null && !isValidPath(outputField)) throw AppError.badInput('outputField', `"${outputField}" is not a dotted field path`);
+    // A distribution lists payload values (at any path, over any window): it is a payload read.
+    if (outputField !== null) await this.authorizePayloadAggregate(principal, model, { purpose: 'output distribution', outputField, from, to });
     const buckets = await this.repository.stats(model, version, from, to, bucket, this.unmatchedBefore());
     const outputs = outputField ? await this.repository.outputDistribution(model, version, from, to, outputField.split('.')) : [];
     return {

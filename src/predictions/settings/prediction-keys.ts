@@ -18,7 +18,16 @@ export class PredictionKeys {
 
   private load(): Promise<string> {
     const configured = this.config.predictions.hmacKey;
-    this.key ??= configured ? Promise.resolve(configured) : this.repository.secret('hmac', randomBytes(32).toString('base64url'));
+    if (!this.key) {
+      // Its own transaction: a key generated inside a caller's transaction that then rolls back
+      // would be cached here but never stored, and other replicas would generate another.
+      const loading = configured ? Promise.resolve(configured) : this.repository.secretOutsideTransaction('hmac', randomBytes(32).toString('base64url'));
+      // A failed load (database restarting) is not cached: the next call tries again.
+      this.key = loading.catch((error: unknown) => {
+        this.key = undefined;
+        throw error;
+      });
+    }
     return this.key;
   }
 

@@ -60,9 +60,14 @@ export class PredictionSettingsRepository {
   }
 
   /** The stored HMAC key, created by the first replica that asks. */
-  async secret(name: string, generated: string): Promise<string> {
-    await this.tx.query('INSERT INTO prediction_secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING', [name, generated]);
-    const [row] = await this.tx.query<{ value: string }>('SELECT value FROM prediction_secrets WHERE name = $1', [name]);
-    return row!.value;
+  /** The named secret, stored (first writer wins) in a transaction of its own, committed before it is used. */
+  secretOutsideTransaction(name: string, generated: string): Promise<string> {
+    return this.tx.outside(() =>
+      this.tx.run(async () => {
+        await this.tx.query('INSERT INTO prediction_secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING', [name, generated]);
+        const [row] = await this.tx.query<{ value: string }>('SELECT value FROM prediction_secrets WHERE name = $1', [name]);
+        return row!.value;
+      }),
+    );
   }
 }
