@@ -3,6 +3,14 @@ import type { FeedbackRow, HalfRow } from './query/predictions.repository';
 import type { PredictionView } from './query/predictions.service';
 import { PairStatusEnum, type PredictionFeedbackType, type PredictionHalfType, type PredictionSettingsType, type PredictionType } from './dto/prediction.type';
 
+// KServe's logger copies request headers the operator chose to log into `metadata` (and
+// `annotations`): they may carry user ids or tokens, so they are shown with the payloads only.
+const LOGGED_HEADER_ATTRIBUTES = new Set(['metadata', 'annotations']);
+
+function withoutLoggedHeaders(attributes: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(attributes).filter(([name]) => !LOGGED_HEADER_ATTRIBUTES.has(name)));
+}
+
 function toHalf(h: HalfRow | null, payloadsShown: boolean): PredictionHalfType | null {
   if (!h) return null;
   return {
@@ -14,7 +22,7 @@ function toHalf(h: HalfRow | null, payloadsShown: boolean): PredictionHalfType |
     modelVersion: h.model_version,
     occurredAt: h.occurred_at,
     receivedAt: h.received_at,
-    attributes: h.attributes,
+    attributes: payloadsShown ? h.attributes : withoutLoggedHeaders(h.attributes),
     contentType: h.content_type,
     payload: payloadsShown ? h.payload : null,
     sender: h.sender,
