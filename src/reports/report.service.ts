@@ -226,7 +226,10 @@ export class ReportService implements OnModuleInit, OnModuleDestroy {
       if (wait) await new Promise((resolve) => setTimeout(resolve, wait));
       const claimed = await this.repository.claim(id, this.runner, new Date());
       if (claimed) return this.run(claimed);
-      if (await this.repository.find(id)) return; // another process took it, or it already ran
+      // Another process took it, or it already ran. Still queued: the mutation committed between the
+      // claim and this read, so claim again.
+      const seen = await this.repository.find(id);
+      if (seen && seen.status !== 'queued') return;
     }
     // Never committed (the mutation rolled back): nothing to run.
   }
