@@ -208,7 +208,9 @@ async function main(): Promise<void> {
     const t0 = performance.now();
     await seed(db, records, grants, from, to);
     const [size] = await db.query<{ size: string }>('SELECT pg_size_pretty(pg_database_size(current_database())) AS size');
-    say(`seeded with SQL in ${fixed((performance.now() - t0) / 1000, 1)} s: 500 lineage nodes, ${grants} grants, ${records.toLocaleString('en-US')} records (${size!.size})`);
+    say(
+      `seeded with SQL in ${fixed((performance.now() - t0) / 1000, 1)} s: 500 lineage nodes, ${grants} grants, ${records.toLocaleString('en-US')} records (${size!.size})`,
+    );
     say(`${runs} cold run(s) per variant, each in its own process; median time, highest peak RSS.`);
     const results: { name: string; runs: ChildResult[] }[] = [];
     for (const [name, model] of [
@@ -240,7 +242,10 @@ async function main(): Promise<void> {
       ];
     });
     say(
-      table([['variant', 'time', 'of which gathering', 'peak RSS', 'nodes / grants / records', 'pages', 'pack.pdf', 'time vs baseline', 'RSS vs baseline'], ...rows]),
+      table([
+        ['variant', 'time', 'of which gathering', 'peak RSS', 'nodes / grants / records', 'pages', 'pack.pdf', 'time vs baseline', 'RSS vs baseline'],
+        ...rows,
+      ]),
     );
     const big = results[1]!;
     const ms = median(big.runs.map((x) => x.ms));

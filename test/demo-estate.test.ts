@@ -49,7 +49,11 @@ describe('the demo estate (npm run demo) and both packs generated on it, checked
   async function download(id: string, file: 'pdf' | 'json', user = 'compliance'): Promise<Buffer> {
     const res = await fetch(`${app.url}/api/v1/reports/${id}.${file}`, { headers: { authorization: `Bearer ${await idp.token(user)}` } });
     assert.equal(res.status, 200, await res.clone().text());
-    return Buffer.from(await res.arrayBuffer());
+    const data = Buffer.from(await res.arrayBuffer());
+    // DEMO_PACKS_DIR=<dir> keeps the packs, to look at their pages (pdftoppm).
+    const keep = process.env['DEMO_PACKS_DIR'];
+    if (keep && user === 'compliance') await fs.writeFile(path.join(keep, `${id}.${file}`), data);
+    return data;
   }
 
   const modelReport = () => demo.reports.find((r) => r.kind === 'MODEL')!;
@@ -76,7 +80,12 @@ describe('the demo estate (npm run demo) and both packs generated on it, checked
     const kinds = await db.query<{ event_type: string }>(`SELECT DISTINCT event_type FROM prediction_events ORDER BY 1`);
     assert.deepEqual(
       kinds.map((k) => k.event_type),
-      ['io.seldon.serving.inference.request', 'io.seldon.serving.inference.response', 'org.kubeflow.serving.inference.request', 'org.kubeflow.serving.inference.response'],
+      [
+        'io.seldon.serving.inference.request',
+        'io.seldon.serving.inference.response',
+        'org.kubeflow.serving.inference.request',
+        'org.kubeflow.serving.inference.response',
+      ],
     );
   });
 
@@ -103,7 +112,16 @@ describe('the demo estate (npm run demo) and both packs generated on it, checked
     for (const s of [`Model audit pack: ${DEMO_MODEL} 2.0`, `Risk tier ${mv!.risk_tier}`, `Domain ${DEMO_DOMAIN}`, 'cam@', r.packHash]) {
       assert.ok(flat.includes(squash(s.replace('cam@', ''))), `cover: ${s}`);
     }
-    for (const heading of ['Model card', 'Stage history', 'Training data lineage', 'Training datasets', 'Access grants', 'Prediction audit', 'Bias', 'Exceptions']) {
+    for (const heading of [
+      'Model card',
+      'Stage history',
+      'Training data lineage',
+      'Training datasets',
+      'Access grants',
+      'Prediction audit',
+      'Bias',
+      'Exceptions',
+    ]) {
       assert.ok(all.includes(heading), `section ${heading}`);
     }
     assert.ok(!all.includes('Not available in this pack'), 'every section filled');
@@ -141,7 +159,15 @@ describe('the demo estate (npm run demo) and both packs generated on it, checked
     // Lineage: the training datasets and everything upstream of them, down to the landing files.
     assert.ok(pack.lineage.available);
     const names = pack.lineage.data.nodes.map((n) => n.name);
-    for (const n of ['credit.features', 'credit.applications_curated', 'credit.applications_raw', 'build_features', 'curate_applications', 'ingest_applications', 'crm/applications.csv']) {
+    for (const n of [
+      'credit.features',
+      'credit.applications_curated',
+      'credit.applications_raw',
+      'build_features',
+      'curate_applications',
+      'ingest_applications',
+      'crm/applications.csv',
+    ]) {
       assert.ok(names.includes(n), `lineage node ${n}`);
       assert.ok(flat.includes(squash(n)), `lineage node ${n} in the PDF`);
     }
@@ -217,7 +243,9 @@ describe('the demo estate (npm run demo) and both packs generated on it, checked
       assert.ok(flat.includes(squash(s.recordId)), `sample ${s.recordId}`);
       assert.match(s.requestSha256, /^[0-9a-f]{64}$/);
     }
-    const payloadValue = (await db.query<{ v: string }>(`SELECT payload::text AS v FROM prediction_events WHERE kind = 'request' AND model_version = '2.0' LIMIT 1`))[0]!.v;
+    const payloadValue = (
+      await db.query<{ v: string }>(`SELECT payload::text AS v FROM prediction_events WHERE kind = 'request' AND model_version = '2.0' LIMIT 1`)
+    )[0]!.v;
     assert.ok(!JSON.stringify(p.sample).includes(payloadValue), 'no payload in the sample');
     // Bias: per group and the four-fifths flags, recomputed from the stored reports.
     assert.ok(pack.bias.available);
@@ -253,7 +281,9 @@ describe('the demo estate (npm run demo) and both packs generated on it, checked
     const r = datasetReport();
     const pack = JSON.parse((await download(r.id, 'json')).toString('utf8')) as DatasetAccessPack;
     const { all, flat } = await pdfText(await download(r.id, 'pdf'));
-    assert.ok(all.includes(`Dataset access pack: dataset:${DEMO_NAMESPACE}:credit.applications_curated`) || flat.includes(squash('credit.applications_curated')));
+    assert.ok(
+      all.includes(`Dataset access pack: dataset:${DEMO_NAMESPACE}:credit.applications_curated`) || flat.includes(squash('credit.applications_curated')),
+    );
     assert.ok(!all.includes('Not available in this pack'));
     const grants = await db.query<{ id: string; email: string; purpose: string }>(
       `SELECT g.id, p.email, r.purpose FROM access_grants g JOIN access_requests r ON r.id = g.request_id JOIN principals p ON p.id = g.principal_id
@@ -294,7 +324,10 @@ describe('the demo estate (npm run demo) and both packs generated on it, checked
       pack.downstreamModels.data.map((m) => [m.version, m.stage]).sort(),
       models.map((m) => [m.version, m.stage]),
     );
-    assert.ok(pack.downstreamModels.data.every((m) => m.distance === 1), 'both versions use the curated data directly');
+    assert.ok(
+      pack.downstreamModels.data.every((m) => m.distance === 1),
+      'both versions use the curated data directly',
+    );
   });
 
   it('verifyReport accepts both packs and detects one changed byte', async () => {
@@ -316,11 +349,9 @@ describe('the demo estate (npm run demo) and both packs generated on it, checked
     for (const user of ['ds', 'owner', 'mowner']) {
       const res = await fetch(`${app.url}/api/v1/reports/${r.id}.pdf`, { headers: { authorization: `Bearer ${await idp.token(user)}` } });
       assert.ok([403, 404].includes(res.status), `${user}: ${res.status}`);
-      const gen = await app.graphql(
-        'mutation($i: GenerateReportInput!) { generateReport(input: $i) { id } }',
-        await idp.token(user),
-        { i: { kind: 'MODEL', target: `model:${DEMO_MODEL}:2.0`, from: new Date(Date.now() - 86_400_000).toISOString(), to: new Date().toISOString() } },
-      );
+      const gen = await app.graphql('mutation($i: GenerateReportInput!) { generateReport(input: $i) { id } }', await idp.token(user), {
+        i: { kind: 'MODEL', target: `model:${DEMO_MODEL}:2.0`, from: new Date(Date.now() - 86_400_000).toISOString(), to: new Date().toISOString() },
+      });
       assert.ok(['FORBIDDEN', 'NOT_FOUND'].includes(gen.errors?.[0]?.extensions?.code ?? ''), `${user} generate: ${JSON.stringify(gen.errors)}`);
     }
     const missing = await app.graphql('mutation($i: GenerateReportInput!) { generateReport(input: $i) { id } }', await idp.token('compliance'), {

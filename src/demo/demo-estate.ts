@@ -100,14 +100,18 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
   for (const user of ['admin', 'risk', 'risk2', 'ciso', 'compliance', 'ds', 'owner', 'ingest', 'mowner']) await c.rest(user, 'GET', '/api/v1/me');
 
   const existing = await c
-    .graphql<{ model: { versions: { id: string; version: string }[] } }>('admin', 'query($n: String!) { model(name: $n) { versions { id version } } }', { n: DEMO_MODEL })
+    .graphql<{ model: { versions: { id: string; version: string }[] } }>('admin', 'query($n: String!) { model(name: $n) { versions { id version } } }', {
+      n: DEMO_MODEL,
+    })
     .catch((e: unknown) => {
       if (e instanceof DemoError && e.code === 'NOT_FOUND') return null;
       throw e;
     });
   let versions: { id: string; version: string }[];
   if (existing) {
-    log(`The demo estate is already there (model ${DEMO_MODEL} exists with versions ${existing.model.versions.map((v) => v.version).join(', ')}); generating fresh packs only.`);
+    log(
+      `The demo estate is already there (model ${DEMO_MODEL} exists with versions ${existing.model.versions.map((v) => v.version).join(', ')}); generating fresh packs only.`,
+    );
     versions = existing.model.versions;
   } else {
     await lineage(c, log, datasets);
@@ -131,9 +135,12 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
   }
   log('');
   log('Done. Look at:');
-  for (const r of reports) log(`  ${r.kind === 'MODEL' ? 'model audit pack  ' : 'dataset access pack'} ${o.url}${r.pdfUrl}  (pack hash ${r.packHash.slice(0, 16)}…)`);
+  for (const r of reports)
+    log(`  ${r.kind === 'MODEL' ? 'model audit pack  ' : 'dataset access pack'} ${o.url}${r.pdfUrl}  (pack hash ${r.packHash.slice(0, 16)}…)`);
   log(`  GraphQL: ${o.url}/graphql — try { model(name: "${DEMO_MODEL}") { riskTier versions { version stage cardStatus } } }`);
-  log('  Download with a token: curl -H "Authorization: Bearer $(npm run -s token -- compliance)" -o pack.pdf <url>; check it: npx charter verify-report pack.pdf');
+  log(
+    '  Download with a token: curl -H "Authorization: Bearer $(npm run -s token -- compliance)" -o pack.pdf <url>; check it: npx charter verify-report pack.pdf',
+  );
   return { model: DEMO_MODEL, versions, datasets, reports, reused: existing !== null };
 }
 
@@ -142,17 +149,32 @@ async function lineage(c: DemoClient, log: DemoOptions['log'], d: DemoResult['da
     schema: {
       _producer: PRODUCER,
       _schemaURL: 'https://openlineage.io/spec/facets/1-2-0/SchemaDatasetFacet.json',
-      fields: fields.map((f) => ({ name: f, type: f.endsWith('_at') || f === 'birth_date' ? 'date' : f.startsWith('amount') || f.endsWith('score') ? 'double' : 'string' })),
+      fields: fields.map((f) => ({
+        name: f,
+        type: f.endsWith('_at') || f === 'birth_date' ? 'date' : f.startsWith('amount') || f.endsWith('score') ? 'double' : 'string',
+      })),
     },
   });
   // Inputs carry the same schema as the outputs that wrote them: a dataset's fields are its latest schema facet.
-  const raw = { ns: DEMO_NAMESPACE, name: d.raw, fields: ['applicant_id', 'full_name', 'email', 'phone', 'birth_date', 'iban', 'city', 'amount_requested', 'bureau_score', 'defaults_count'] };
-  const curated = { ns: DEMO_NAMESPACE, name: d.curated, fields: ['applicant_id', 'full_name', 'email', 'age_band', 'city', 'amount_requested', 'bureau_score', 'defaulted'] };
+  const raw = {
+    ns: DEMO_NAMESPACE,
+    name: d.raw,
+    fields: ['applicant_id', 'full_name', 'email', 'phone', 'birth_date', 'iban', 'city', 'amount_requested', 'bureau_score', 'defaults_count'],
+  };
+  const curated = {
+    ns: DEMO_NAMESPACE,
+    name: d.curated,
+    fields: ['applicant_id', 'full_name', 'email', 'age_band', 'city', 'amount_requested', 'bureau_score', 'defaulted'],
+  };
   const pipelines: { job: string; inputs: { ns: string; name: string; fields: string[] }[]; outputs: { ns: string; name: string; fields: string[] }[] }[] = [
     {
       job: 'ingest_applications',
       inputs: [
-        { ns: SOURCES_NS, name: 'crm/applications.csv', fields: ['applicant_id', 'full_name', 'email', 'phone', 'birth_date', 'iban', 'city', 'amount_requested'] },
+        {
+          ns: SOURCES_NS,
+          name: 'crm/applications.csv',
+          fields: ['applicant_id', 'full_name', 'email', 'phone', 'birth_date', 'iban', 'city', 'amount_requested'],
+        },
         { ns: SOURCES_NS, name: 'bureau/credit_reports.json', fields: ['applicant_id', 'bureau_score', 'defaults_count'] },
       ],
       outputs: [raw],
@@ -197,16 +219,33 @@ async function lineage(c: DemoClient, log: DemoOptions['log'], d: DemoResult['da
 export function applicantsCsv(rows: number, seed: number, curated: boolean): string {
   const r = prng(seed);
   const pick = <T>(xs: T[]) => xs[Math.floor(r() * xs.length)]!;
-  const lines = [curated ? 'applicant_id,full_name,email,age_band,city,amount_requested,bureau_score,defaulted' : 'applicant_id,full_name,email,phone,birth_date,iban,city,amount_requested'];
+  const lines = [
+    curated
+      ? 'applicant_id,full_name,email,age_band,city,amount_requested,bureau_score,defaulted'
+      : 'applicant_id,full_name,email,phone,birth_date,iban,city,amount_requested',
+  ];
   for (let i = 0; i < rows; i++) {
     const first = pick(FIRST);
     const last = pick(LAST);
-    const email = `${first}.${last}`.normalize('NFD').replace(/[^A-Za-z.]/g, '').toLowerCase() + `${i}@example.com`;
+    const email =
+      `${first}.${last}`
+        .normalize('NFD')
+        .replace(/[^A-Za-z.]/g, '')
+        .toLowerCase() + `${i}@example.com`;
     const city = pick(['Lisboa', 'München', 'Lyon', 'Kraków', 'Aarhus', 'Αθήνα', 'Milano', 'Bergen']);
     const amount = Math.round(1000 + r() * 49000);
     if (curated) {
       lines.push(
-        [`A${100000 + i}`, `${first} ${last}`, email, pick(['18-25', '26-40', '41-60', '60+']), city, amount, Math.round(300 + r() * 550), r() < 0.12 ? 1 : 0].join(','),
+        [
+          `A${100000 + i}`,
+          `${first} ${last}`,
+          email,
+          pick(['18-25', '26-40', '41-60', '60+']),
+          city,
+          amount,
+          Math.round(300 + r() * 550),
+          r() < 0.12 ? 1 : 0,
+        ].join(','),
       );
     } else {
       const phone = `+44 20 7946 ${String(Math.floor(r() * 10000)).padStart(4, '0')}`;
@@ -229,14 +268,20 @@ async function scans(c: DemoClient, log: DemoOptions['log'], d: DemoResult['data
       await sleep(200);
       scan = (await c.rest('ingest', 'GET', `${path}/${scanId}`)).json as typeof scan;
     }
-    log(`PII scan of ${name}: ${scan.status}, sensitivity ${scan.sensitivity ?? '?'} (${csv.split('\n').length - 2} generated rows with names, e-mails, phones, IBANs)`);
+    log(
+      `PII scan of ${name}: ${scan.status}, sensitivity ${scan.sensitivity ?? '?'} (${csv.split('\n').length - 2} generated rows with names, e-mails, phones, IBANs)`,
+    );
   }
 }
 
 async function catalog(c: DemoClient, log: DemoOptions['log'], d: DemoResult['datasets']): Promise<void> {
   for (const name of [d.raw, d.curated, d.features]) {
-    await c.graphql('admin', 'mutation($i: SetDomainInput!) { setDatasetDomain(input: $i) { name } }', { i: { namespace: DEMO_NAMESPACE, name, domain: DEMO_DOMAIN } });
-    await c.graphql('admin', 'mutation($i: SetOwnerInput!) { setDatasetOwner(input: $i) { name } }', { i: { namespace: DEMO_NAMESPACE, name, owner: 'owner@charter.local' } });
+    await c.graphql('admin', 'mutation($i: SetDomainInput!) { setDatasetDomain(input: $i) { name } }', {
+      i: { namespace: DEMO_NAMESPACE, name, domain: DEMO_DOMAIN },
+    });
+    await c.graphql('admin', 'mutation($i: SetOwnerInput!) { setDatasetOwner(input: $i) { name } }', {
+      i: { namespace: DEMO_NAMESPACE, name, owner: 'owner@charter.local' },
+    });
   }
   log(`Catalog: ${[d.raw, d.curated, d.features].join(', ')} in domain ${DEMO_DOMAIN}, owned by owner@charter.local`);
 }
@@ -245,7 +290,12 @@ const MODEL_FIELDS = 'id version cardRevision cardStatus';
 
 async function models(c: DemoClient, log: DemoOptions['log'], curated: string, features: string): Promise<{ id: string; version: string }[]> {
   await c.graphql('mowner', 'mutation($i: CreateModelInput!) { createModel(input: $i) { id } }', {
-    i: { name: DEMO_MODEL, domain: DEMO_DOMAIN, riskTier: 'HIGH', description: 'Probability of default for consumer credit applications (EU AI Act Annex III: creditworthiness).' },
+    i: {
+      name: DEMO_MODEL,
+      domain: DEMO_DOMAIN,
+      riskTier: 'HIGH',
+      description: 'Probability of default for consumer credit applications (EU AI Act Annex III: creditworthiness).',
+    },
   });
   const versions: { id: string; version: string }[] = [];
   for (const version of ['1.0', '2.0']) {
@@ -322,7 +372,12 @@ async function access(c: DemoClient, log: DemoOptions['log'], d: DemoResult['dat
   const raw = await request('mowner', d.raw, 'READ', 'incident-investigation', 5, 'Complaint 2291: check the raw application behind a decline');
   outcomes.push(await decideByPeople(c, raw.requestDatasetAccess.request, 'mowner read of raw'));
   // The decision API: a platform asks whether someone without a grant may export; denied and audited.
-  await c.rest('ingest', 'POST', '/api/v1/authz/check', JSON.stringify({ subject: 'ciso@charter.local', dataset: { namespace: DEMO_NAMESPACE, name: d.curated }, action: 'export' }));
+  await c.rest(
+    'ingest',
+    'POST',
+    '/api/v1/authz/check',
+    JSON.stringify({ subject: 'ciso@charter.local', dataset: { namespace: DEMO_NAMESPACE, name: d.curated }, action: 'export' }),
+  );
   outcomes.push('decision API: ciso export of the curated data denied (audited)');
   log(`Access: ${outcomes.join('; ')}`);
 }
@@ -355,12 +410,23 @@ async function traffic(c: DemoClient, log: DemoOptions['log'], versions: { id: s
       const features = [Math.round(300 + r() * 550), Math.round(r() * 100) / 100, Math.floor(r() * 4)];
       const score = Math.round(r() * 1000) / 1000;
       const label = score < 0.55 ? 'approve' : score < 0.8 ? 'refer' : 'decline';
-      const common = { 'ce-specversion': '1.0', 'ce-source': seldon ? 'seldon/credit' : 'kserve/credit', 'ce-inferenceservicename': DEMO_MODEL, 'ce-modelversion': v.version };
+      const common = {
+        'ce-specversion': '1.0',
+        'ce-source': seldon ? 'seldon/credit' : 'kserve/credit',
+        'ce-inferenceservicename': DEMO_MODEL,
+        'ce-modelversion': v.version,
+      };
       const request = seldon
-        ? { headers: { ...common, 'ce-id': `${id}-req`, 'ce-requestid': id, 'ce-type': 'io.seldon.serving.inference.request' }, body: { data: { names: ['bureau_score', 'debt_ratio', 'age_band'], ndarray: [features] } } }
+        ? {
+            headers: { ...common, 'ce-id': `${id}-req`, 'ce-requestid': id, 'ce-type': 'io.seldon.serving.inference.request' },
+            body: { data: { names: ['bureau_score', 'debt_ratio', 'age_band'], ndarray: [features] } },
+          }
         : { headers: { ...common, 'ce-id': id, 'ce-type': 'org.kubeflow.serving.inference.request' }, body: { instances: [features] } };
       const response = seldon
-        ? { headers: { ...common, 'ce-id': `${id}-res`, 'ce-requestid': id, 'ce-type': 'io.seldon.serving.inference.response' }, body: { data: { names: ['decision'], ndarray: [label] }, meta: { puid: id } } }
+        ? {
+            headers: { ...common, 'ce-id': `${id}-res`, 'ce-requestid': id, 'ce-type': 'io.seldon.serving.inference.response' },
+            body: { data: { names: ['decision'], ndarray: [label] }, meta: { puid: id } },
+          }
         : { headers: { ...common, 'ce-id': id, 'ce-type': 'org.kubeflow.serving.inference.response' }, body: { predictions: [score] } };
       await c.rest('ingest', 'POST', '/api/v1/predictions', JSON.stringify(request.body), { ...request.headers, 'ce-time': new Date(t0).toISOString() });
       // A few responses never arrive: the serving side failed (they show as unmatched after the pairing timeout).
@@ -368,13 +434,22 @@ async function traffic(c: DemoClient, log: DemoOptions['log'], versions: { id: s
         sent += 1;
         continue;
       }
-      await c.rest('ingest', 'POST', '/api/v1/predictions', JSON.stringify(response.body), { ...response.headers, 'ce-time': new Date(t0 + latency).toISOString() });
+      await c.rest('ingest', 'POST', '/api/v1/predictions', JSON.stringify(response.body), {
+        ...response.headers,
+        'ce-time': new Date(t0 + latency).toISOString(),
+      });
       sent += 1;
       if (seldon && r() < 0.3) {
         const truth = r() < 0.85 ? label : label === 'approve' ? 'decline' : 'approve';
-        await c.rest('ingest', 'POST', '/api/v1/feedback', JSON.stringify({ response: { meta: { puid: id } }, truth: { data: { ndarray: [truth] } }, reward: truth === label ? 1 : 0 }), {
-          'ce-inferenceservicename': DEMO_MODEL,
-        });
+        await c.rest(
+          'ingest',
+          'POST',
+          '/api/v1/feedback',
+          JSON.stringify({ response: { meta: { puid: id } }, truth: { data: { ndarray: [truth] } }, reward: truth === label ? 1 : 0 }),
+          {
+            'ce-inferenceservicename': DEMO_MODEL,
+          },
+        );
         feedback += 1;
       }
     }
@@ -400,7 +475,9 @@ async function report(
   let shown = -1;
   for (let i = 0; i < 1200 && (job.status === 'QUEUED' || job.status === 'RUNNING'); i++) {
     await sleep(250);
-    job = (await c.graphql<{ report: typeof job }>('compliance', 'query($id: ID!) { report(id: $id) { status progress error packHash } }', { id: generateReport.id })).report;
+    job = (
+      await c.graphql<{ report: typeof job }>('compliance', 'query($id: ID!) { report(id: $id) { status progress error packHash } }', { id: generateReport.id })
+    ).report;
     if (job.progress !== shown && job.status === 'RUNNING') {
       shown = job.progress;
       log(`  ${kind.toLowerCase()} pack ${target}: ${job.progress}%`);

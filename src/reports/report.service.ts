@@ -133,7 +133,8 @@ export class ReportService implements OnModuleInit, OnModuleDestroy {
     const id = parseNodeId(target, 'input.target');
     if (id.type !== 'DATASET') throw AppError.badInput('input.target', 'a dataset access pack takes a dataset:<namespace>:<name> node id');
     const dataset = await this.evidence.dataset(id.namespace, id.name);
-    if (!dataset || !this.authorization.check(principal, 'report.generate', dataset.domain).allowed) throw AppError.notFound(`dataset ${id.namespace}:${id.name}`);
+    if (!dataset || !this.authorization.check(principal, 'report.generate', dataset.domain).allowed)
+      throw AppError.notFound(`dataset ${id.namespace}:${id.name}`);
     return { target, domain: dataset.domain };
   }
 

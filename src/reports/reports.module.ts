@@ -21,7 +21,12 @@ import { ReportVerificationService } from './report-verification.service';
     DatasetEvidenceGatherer,
     ModelEvidenceRepository,
     ModelEvidenceGatherer,
-    modelPoliciesProvider, ReportRepository, ReportService, ReportVerificationService, ReportResolver],
+    modelPoliciesProvider,
+    ReportRepository,
+    ReportService,
+    ReportVerificationService,
+    ReportResolver,
+  ],
   exports: [ReportService],
 })
 export class ReportsModule {}

@@ -46,14 +46,16 @@ export class DatasetEvidenceGatherer {
     const to = new Date(request.period.to);
     const evidence = await this.datasetEvidence(d, from, to);
     await progress(20);
-    const sensitivityChanges = (await this.repository.auditEvents(datasetTargets(d), from, to, { action: 'pii.sensitivity.change' }, AUDIT_ROWS_LIMIT)).map((row) => ({
-      at: row.occurred_at.toISOString(),
-      before: row.details.before as Sensitivity,
-      after: row.details.after as Sensitivity,
-      by: actorOf(row),
-      scanId: typeof row.details.scanId === 'string' ? row.details.scanId : null,
-      auditSeq: Number(row.seq),
-    }));
+    const sensitivityChanges = (await this.repository.auditEvents(datasetTargets(d), from, to, { action: 'pii.sensitivity.change' }, AUDIT_ROWS_LIMIT)).map(
+      (row) => ({
+        at: row.occurred_at.toISOString(),
+        before: row.details.before as Sensitivity,
+        after: row.details.after as Sensitivity,
+        by: actorOf(row),
+        scanId: typeof row.details.scanId === 'string' ? row.details.scanId : null,
+        auditSeq: Number(row.seq),
+      }),
+    );
     const deniedAttempts = (await this.repository.auditEvents(datasetTargets(d), from, to, { denials: true }, AUDIT_ROWS_LIMIT)).map((row) => ({
       at: row.occurred_at.toISOString(),
       actor: actorOf(row),
@@ -168,7 +170,14 @@ export class DatasetEvidenceGatherer {
       const id = formatNodeId({ type: 'DATASET', namespace: n.namespace, name: n.name });
       ids.set(`d${n.id}`, id);
       datasetUuids.set(id, n.id);
-      nodes.push({ id, kind: 'dataset', namespace: n.namespace, name: n.name, sensitivity: n.sensitivity, ...(markRoots && rootIds.has(n.id) ? { root: true } : {}) });
+      nodes.push({
+        id,
+        kind: 'dataset',
+        namespace: n.namespace,
+        name: n.name,
+        sensitivity: n.sensitivity,
+        ...(markRoots && rootIds.has(n.id) ? { root: true } : {}),
+      });
     }
     for (const n of jobs) {
       const id = formatNodeId({ type: 'JOB', namespace: n.namespace, name: n.name });

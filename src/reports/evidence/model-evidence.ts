@@ -58,32 +58,35 @@ export class ModelEvidenceGatherer {
     const from = new Date(request.period.from);
     const to = new Date(request.period.to);
     const modelCard = v.card_id ? await this.cardInForce(v, v.card_id, to) : null;
-    const stageHistory = (await this.repository.stageHistory(v.version_id, to)).map(
-      (h): StageTransition => ({
-        from: h.from_stage,
-        to: h.to_stage,
-        at: h.changed_at.toISOString(),
-        by: { id: h.changed_by, label: h.changed_by_label },
-        reason: [h.reason, h.exception_name ? `exception ${h.exception_name}` : null].filter(Boolean).join(' · ') || null,
-      }),
-    );
-    const exceptions = (await this.repository.exceptions(v.version_id, from, to)).map(
-      (e): ExceptionRecord => ({
-        at: e.granted_at.toISOString(),
-        kind: 'gate_override',
-        by: { id: e.granted_by, label: e.granted_by_label },
-        description: `${e.name}: waives ${e.waives.join(', ')} — ${e.reason}`,
-        expiresAt: e.expires_at.toISOString(),
-        auditSeq: null,
-      }),
-    );
+    const stageHistory = (await this.repository.stageHistory(v.version_id, to)).map((h): StageTransition => ({
+      from: h.from_stage,
+      to: h.to_stage,
+      at: h.changed_at.toISOString(),
+      by: { id: h.changed_by, label: h.changed_by_label },
+      reason: [h.reason, h.exception_name ? `exception ${h.exception_name}` : null].filter(Boolean).join(' · ') || null,
+    }));
+    const exceptions = (await this.repository.exceptions(v.version_id, from, to)).map((e): ExceptionRecord => ({
+      at: e.granted_at.toISOString(),
+      kind: 'gate_override',
+      by: { id: e.granted_by, label: e.granted_by_label },
+      description: `${e.name}: waives ${e.waives.join(', ')} — ${e.reason}`,
+      expiresAt: e.expires_at.toISOString(),
+      auditSeq: null,
+    }));
     await progress(15);
 
     const links = await this.repository.datasetIds(v.version_id);
     const training = (await this.evidence.datasetNodes(links.map((l) => l.dataset_id))).map((n) => n.id);
     const datasetRows = (await Promise.all(training.map((id) => this.datasetRow(id)))).filter((d): d is EvidenceDatasetRow => d !== undefined);
     const trainingDatasets = await Promise.all(datasetRows.map((d) => this.datasets.datasetEvidence(d, from, to)));
-    const grants = (await this.evidence.grants(datasetRows.map((d) => d.id), from, to, GRANT_ROWS_LIMIT)).map(grantOf);
+    const grants = (
+      await this.evidence.grants(
+        datasetRows.map((d) => d.id),
+        from,
+        to,
+        GRANT_ROWS_LIMIT,
+      )
+    ).map(grantOf);
     await progress(30);
     const lineage = await this.lineage(v, datasetRows, links, to);
     await progress(45);
@@ -91,7 +94,10 @@ export class ModelEvidenceGatherer {
     await progress(70);
     const bias = (await this.repository.biasReports(v.version_id, from, to)).map((b): BiasReport => {
       const compared = b.report.groups.filter((g) => !g.belowMinimum && g.selectionRate.value !== null);
-      const reference = compared.reduce<(typeof compared)[number] | undefined>((best, g) => (!best || g.selectionRate.value! > best.selectionRate.value! ? g : best), undefined);
+      const reference = compared.reduce<(typeof compared)[number] | undefined>(
+        (best, g) => (!best || g.selectionRate.value! > best.selectionRate.value! ? g : best),
+        undefined,
+      );
       const refRate = reference?.selectionRate.value ?? 0;
       return {
         reportId: b.id,
@@ -258,7 +264,7 @@ export function cardFields(content: unknown): { label: string; value: string }[]
       for (const [k, x] of Object.entries(value as Record<string, unknown>)) visit(x, [...path, k.replace(/_/g, ' ')]);
       return;
     }
-    push(path, String(value));
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') push(path, String(value));
   };
   const push = (path: string[], value: string) => {
     if (value.length === 0) return;
