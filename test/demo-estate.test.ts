@@ -237,7 +237,7 @@ describe('the demo estate (npm run demo) and both packs generated on it, checked
     assert.equal(p.chain.valid, true, p.chain.problem ?? '');
     const [halves] = await db.query<{ n: string }>('SELECT count(*) AS n FROM prediction_events WHERE model_name = $1', [DEMO_MODEL]);
     assert.equal(p.chain.checkedRecords, Number(halves!.n), 'the whole chain of the model in the period');
-    assert.ok(flat.includes(squash(`Valid: ${p.chain.checkedRecords} records`)));
+    assert.ok(flat.includes(squash(`Valid: ${p.chain.checkedRecords} chained entries`)));
     assert.equal(p.sample.length, 20);
     for (const s of p.sample) {
       assert.ok(flat.includes(squash(s.recordId)), `sample ${s.recordId}`);

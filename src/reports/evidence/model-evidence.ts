@@ -249,7 +249,7 @@ function approvalOf(r: CardReviewRow): Approval {
   };
 }
 
-/** A Model Card Toolkit document as label/value lines, in document order: `model_details › overview`. */
+/** A Model Card Toolkit document as label/value lines, in document order: `model details › overview`. */
 export function cardFields(content: unknown): { label: string; value: string }[] {
   const out: { label: string; value: string }[] = [];
   const visit = (value: unknown, path: string[]): void => {
@@ -257,7 +257,8 @@ export function cardFields(content: unknown): { label: string; value: string }[]
     if (value === null || value === undefined || value === '') return;
     if (Array.isArray(value)) {
       if (value.every((x) => typeof x !== 'object' || x === null)) return push(path, value.map(String).join(', '));
-      value.forEach((x, i) => visit(x, [...path, String(i + 1)]));
+      // "data 2 › name", not "data › 2 › name": the item number belongs to the list's name.
+      value.forEach((x, i) => visit(x, [...path.slice(0, -1), `${path.at(-1) ?? 'item'} ${i + 1}`]));
       return;
     }
     if (typeof value === 'object') {
@@ -268,7 +269,8 @@ export function cardFields(content: unknown): { label: string; value: string }[]
   };
   const push = (path: string[], value: string) => {
     if (value.length === 0) return;
-    out.push({ label: path.join(' › '), value: value.length > CARD_VALUE_CHARS ? `${value.slice(0, CARD_VALUE_CHARS)}…` : value });
+    // The last two levels name a field well enough ("model details › overview", "data 2 › name") and fit the label column.
+    out.push({ label: path.slice(-2).join(' › '), value: value.length > CARD_VALUE_CHARS ? `${value.slice(0, CARD_VALUE_CHARS)}…` : value });
   };
   visit(content, []);
   return out;

@@ -39,8 +39,8 @@ export function predictionsSection(w: PdfWriter, p: PredictionSummary): void {
   const chain = p.chain;
   w.paragraph(
     chain.valid
-      ? `Valid: ${chain.checkedRecords.toLocaleString('en-US')} records re-hashed and linked (verified ${dateTime(chain.verifiedAt)}).`
-      : `BROKEN at record ${chain.firstBrokenRecord ?? '?'}: ${chain.problem ?? 'unknown problem'} (${chain.checkedRecords.toLocaleString('en-US')} records checked, ${dateTime(chain.verifiedAt)}).`,
+      ? `Valid: ${chain.checkedRecords.toLocaleString('en-US')} chained entries (request and response halves, all versions) re-hashed and linked (verified ${dateTime(chain.verifiedAt)}).`
+      : `BROKEN at record ${chain.firstBrokenRecord ?? '?'}: ${chain.problem ?? 'unknown problem'} (${chain.checkedRecords.toLocaleString('en-US')} chained entries checked, ${dateTime(chain.verifiedAt)}).`,
     { color: chain.valid ? COLORS.ok : COLORS.danger, bold: true },
   );
   w.heading('Sample of records (payloads redacted)', 2);

@@ -72,10 +72,10 @@ async function modelSections(w: PdfWriter, pack: ModelAuditPack, section: Sectio
       w.table(
         [
           { header: 'When', width: 2.4, value: (t) => dateTime(t.at) },
-          { header: 'From', width: 1.6, value: (t) => t.from ?? '—' },
-          { header: 'To', width: 1.6, value: (t) => t.to },
+          { header: 'From', width: 2.1, value: (t) => t.from ?? '—' },
+          { header: 'To', width: 2.1, value: (t) => t.to },
           { header: 'By', width: 3, value: (t) => actorText(t.by) },
-          { header: 'Reason', width: 4, value: (t) => t.reason ?? '' },
+          { header: 'Reason', width: 3, value: (t) => t.reason ?? '' },
         ],
         history,
         { empty: 'no stage changes' },
