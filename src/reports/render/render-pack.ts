@@ -294,7 +294,8 @@ function grantsSection(w: PdfWriter, section: Section<AccessGrant[]>, period: Re
     w.table(
       [
         { header: 'Grantee', width: 2.6, value: (g) => actorText(g.grantee) },
-        { header: 'Dataset', width: 2.8, value: (g) => g.dataset },
+        // The name alone (namespaces are long and listed with the datasets); the JSON keeps the full id.
+        { header: 'Dataset', width: 2.8, value: (g) => g.dataset.slice(g.dataset.lastIndexOf(':') + 1) },
         { header: 'Basis', width: 2.6, value: (g) => (g.basis.kind === 'rule' ? `rule ${g.basis.rule}` : `approved by ${actorText(g.basis.approver)}`) },
         { header: 'Purpose', width: 2.4, value: (g) => g.purpose ?? '' },
         { header: 'From', width: 1.6, value: (g) => day(g.from) },
