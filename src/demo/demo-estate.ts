@@ -333,7 +333,7 @@ async function models(c: DemoClient, log: DemoOptions['log'], curated: string, f
     });
     if (version === '2.0') {
       for (const [user, comment] of [
-        ['risk', 'Validation report reviewed; bias within thresholds for this tier. Approved.'],
+        ['risk', 'Validation report reviewed. The 26-40 age band sits just under four-fifths (0.78): approved with monthly monitoring.'],
         ['risk2', 'Second line sign-off: conceptual soundness and monitoring plan accepted.'],
       ] as const)
         await c.graphql(user, 'mutation($i: ApproveModelCardInput!) { approveModelCard(input: $i) { status } }', {

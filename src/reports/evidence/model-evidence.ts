@@ -225,7 +225,7 @@ export class ModelEvidenceGatherer {
         recordId: r.id,
         at: r.first_at.toISOString(),
         latencyMs: r.latency_ms ?? 0,
-        status: r.complete ? 'ok' : 'error',
+        status: r.complete ? 'ok' : r.first_at < unmatchedBefore ? 'error' : 'pending',
         requestSha256: r.request_sha256 ?? '',
         requestBytes: r.request_bytes ?? 0,
         responseSha256: r.response_sha256 ?? '',
