@@ -271,8 +271,21 @@ describe('the demo estate (npm run demo) and both packs generated on it, checked
       'the demo has a flagged group',
     );
     assert.ok(all.includes('FLAGGED'));
+    // Exceptions: the bias waiver a risk officer granted so 2.0 could go to production, with its audit event.
     assert.ok(pack.exceptions.available);
-    assert.equal(pack.exceptions.data.length, 0);
+    const exceptions = await db.query<{ name: string; email: string; seq: string }>(
+      `SELECT e.name, p.email, a.seq FROM model_promotion_exceptions e JOIN principals p ON p.id::text = e.granted_by
+       JOIN governance_audit_events a ON a.action = 'model.exception.grant' AND a.details ->> 'exceptionId' = e.id::text
+       WHERE e.model_version_id = $1 ORDER BY e.granted_at`,
+      [mv!.id],
+    );
+    assert.equal(exceptions.length, 1, 'the gate refused production on the bias report');
+    assert.deepEqual(
+      pack.exceptions.data.map((e) => [e.kind, e.by.label, e.auditSeq]),
+      exceptions.map((e) => ['gate_override', e.email, Number(e.seq)]),
+    );
+    assert.ok(flat.includes(squash(exceptions[0]!.name)));
+    assert.ok(pack.stageHistory.data.some((s) => s.to === 'production' && (s.reason ?? '').includes(`exception ${exceptions[0]!.name}`)));
     // Footer on every page
     pages.forEach((page, i) => assert.ok(page.replace(/\s+/g, ' ').includes(`pack hash ${r.packHash}`), `page ${i + 1} footer`));
   });

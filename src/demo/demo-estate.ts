@@ -322,11 +322,12 @@ async function models(c: DemoClient, log: DemoOptions['log'], curated: string, f
       version === '1.0'
         ? [g('18-25', 60, 40, 30, 70), g('26-40', 150, 30, 40, 180), g('41-60', 140, 25, 35, 150), g('60+', 40, 15, 20, 75)]
         : [g('18-25', 85, 30, 25, 60), g('26-40', 150, 30, 40, 180), g('41-60', 140, 25, 35, 150), g('60+', 70, 15, 20, 50)];
-    await c.graphql('mowner', 'mutation($i: ComputeBiasReportInput!) { computeBiasReport(input: $i) { id } }', {
-      i: { modelVersionId: v.id, protectedAttribute: 'age_band', groupResults: groups },
-    });
+    // Gender first, age band last: the latest report is what the promotion gate reads.
     await c.graphql('mowner', 'mutation($i: ComputeBiasReportInput!) { computeBiasReport(input: $i) { id } }', {
       i: { modelVersionId: v.id, protectedAttribute: 'gender', groupResults: [g('female', 200, 40, 50, 210), g('male', 210, 45, 48, 200)] },
+    });
+    await c.graphql('mowner', 'mutation($i: ComputeBiasReportInput!) { computeBiasReport(input: $i) { id } }', {
+      i: { modelVersionId: v.id, protectedAttribute: 'age_band', groupResults: groups },
     });
     await c.graphql('mowner', 'mutation($i: ReviewInput!) { submitModelCardForReview(input: $i) { status } }', {
       i: { modelVersionId: v.id, comment: `Version ${version} ready for model risk review.` },
@@ -339,12 +340,38 @@ async function models(c: DemoClient, log: DemoOptions['log'], curated: string, f
         await c.graphql(user, 'mutation($i: ApproveModelCardInput!) { approveModelCard(input: $i) { status } }', {
           i: { modelVersionId: v.id, revision: v.cardRevision, comment },
         });
-      await c.graphql('mowner', 'mutation($i: PromoteModelVersionInput!) { promoteModelVersion(input: $i) { stage } }', {
-        i: { modelVersionId: v.id, to: 'STAGING', reason: 'Champion/challenger run against 1.0' },
-      });
+      const promote = (to: string, reason: string, exceptionId?: string) =>
+        c.graphql('mowner', 'mutation($i: PromoteModelVersionInput!) { promoteModelVersion(input: $i) { stage } }', {
+          i: { modelVersionId: v.id, to, reason, ...(exceptionId ? { exceptionId } : {}) },
+        });
+      await promote('STAGING', 'Champion/challenger run against 1.0');
+      // Production: the gate refuses it on the age-band bias report (0.78 < 0.8); a risk officer
+      // grants a time-boxed exception, the override the pack must show.
+      const gate = await promote('PRODUCTION', 'Challenger won').then(
+        () => null,
+        (e: unknown) => (e instanceof DemoError ? e.message : String(e)),
+      );
+      if (gate !== null) {
+        const { grantPromotionException: exception } = await c.graphql<{ grantPromotionException: { id: string } }>(
+          'risk',
+          'mutation($i: GrantPromotionExceptionInput!) { grantPromotionException(input: $i) { id } }',
+          {
+            i: {
+              modelVersionId: v.id,
+              name: 'age-band-monitoring',
+              reason: 'Impact ratio 0.78 for 26-40 is a known data effect; monthly bias monitoring until the 2.1 retrain.',
+              waives: gate.includes('card_approval') ? ['BIAS_REPORT', 'CARD_APPROVAL'] : ['BIAS_REPORT'],
+              expiresAt: new Date(Date.now() + 30 * 86_400_000).toISOString(),
+            },
+          },
+        );
+        await promote('PRODUCTION', 'Challenger won; bias exception age-band-monitoring', exception.id);
+      }
     }
   }
-  log(`Model ${DEMO_MODEL} (high risk): 1.0 card in review, 2.0 card approved by two risk officers and in staging; bias reports on age_band and gender`);
+  log(
+    `Model ${DEMO_MODEL} (high risk): 1.0 card in review, 2.0 card approved by two risk officers and in production under a bias exception; bias reports on age_band and gender`,
+  );
   return versions;
 }
 

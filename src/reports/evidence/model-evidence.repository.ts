@@ -51,6 +51,7 @@ export interface ExceptionRow {
   granted_by_label: string | null;
   granted_at: Date;
   expires_at: Date;
+  audit_seq: string | null;
 }
 
 export interface BiasRow {
@@ -144,13 +145,15 @@ export class ModelEvidenceRepository {
     );
   }
 
-  /** Promotion exceptions in force at some point of [from, to). */
-  async exceptions(versionId: string, from: Date, to: Date): Promise<ExceptionRow[]> {
+  /** Promotion exceptions in force at some point of [from, to), with the audit event that granted each (target `model:<name>@<version>`). */
+  async exceptions(versionId: string, auditTarget: string, from: Date, to: Date): Promise<ExceptionRow[]> {
     return this.tx.query<ExceptionRow>(
-      `SELECT e.name, e.reason, e.waives, e.granted_by, coalesce(p.email, p.name) AS granted_by_label, e.granted_at, e.expires_at
+      `SELECT e.name, e.reason, e.waives, e.granted_by, coalesce(p.email, p.name) AS granted_by_label, e.granted_at, e.expires_at,
+              (SELECT a.seq FROM governance_audit_events a WHERE a.target = $4 AND a.action = 'model.exception.grant' AND a.details ->> 'exceptionId' = e.id::text
+               ORDER BY a.seq LIMIT 1) AS audit_seq
        FROM model_promotion_exceptions e LEFT JOIN principals p ON p.id::text = e.granted_by
        WHERE e.model_version_id = $1 AND e.granted_at < $3 AND e.expires_at > $2 ORDER BY e.granted_at, e.id`,
-      [versionId, from, to],
+      [versionId, from, to, auditTarget],
     );
   }
 

@@ -65,13 +65,13 @@ export class ModelEvidenceGatherer {
       by: { id: h.changed_by, label: h.changed_by_label },
       reason: [h.reason, h.exception_name ? `exception ${h.exception_name}` : null].filter(Boolean).join(' · ') || null,
     }));
-    const exceptions = (await this.repository.exceptions(v.version_id, from, to)).map((e): ExceptionRecord => ({
+    const exceptions = (await this.repository.exceptions(v.version_id, `model:${v.name}@${v.version}`, from, to)).map((e): ExceptionRecord => ({
       at: e.granted_at.toISOString(),
       kind: 'gate_override',
       by: { id: e.granted_by, label: e.granted_by_label },
       description: `${e.name}: waives ${e.waives.join(', ')} — ${e.reason}`,
       expiresAt: e.expires_at.toISOString(),
-      auditSeq: null,
+      auditSeq: e.audit_seq === null ? null : Number(e.audit_seq),
     }));
     await progress(15);
 
