@@ -80,7 +80,7 @@ describe('compliance pack rendering and integrity', () => {
       '61.0%',
     ])
       assert.ok(all.includes(figure), `missing figure text ${figure}`);
-    assert.ok(all.includes('Valid: 986,952 records re-hashed and linked'));
+    assert.ok(all.includes('Valid: 986,952 chained entries'));
     assert.ok(all.includes('60 nodes, 68 edges; data flows left to right.'));
     assert.ok(all.includes('table_l2_1_loans'), 'lineage node names print (diagram and node list)');
     assert.equal(text.pages.length > 10, true);

@@ -10,9 +10,12 @@ import { GovernanceAuditService } from '../governance-audit/governance-audit.ser
 import { parseNodeId } from '../lineage/graph/node-id';
 import { DatasetEvidenceGatherer } from './evidence/dataset-evidence';
 import { EvidenceRepository } from './evidence/evidence.repository';
+import { ModelEvidenceGatherer } from './evidence/model-evidence';
+import { ModelEvidenceRepository } from './evidence/model-evidence.repository';
 import { MANIFEST_JSON, PACK_JSON, PACK_PDF, sha256 } from './integrity/manifest';
 import { loadOrCreateSigningKey, type ReportSigningKey } from './integrity/signing-key';
 import { buildPackFiles } from './pack/pack-files';
+import type { Pack } from './pack/pack.types';
 import { ReportStorage } from './report-storage';
 import { ReportRepository, type DownloadRow, type ReportFile, type ReportKind, type ReportRow, type ReportStatus } from './report.repository';
 
@@ -38,8 +41,6 @@ export interface ReportPage {
 }
 
 export const MAX_PERIOD_DAYS = 732;
-export const MODEL_PACK_UNAVAILABLE =
-  'model audit packs need the model registry (issue 6), which this installation does not have yet; dataset access packs are available';
 /** How long a new job waits for the mutation that created it to commit before giving up on it. */
 const VISIBILITY_WAITS_MS = [0, 10, 25, 50, 100, 250, 500, 1000, 2000, 4000, 8000, 15000];
 const SCAN_LIMIT = 2000;
@@ -63,6 +64,8 @@ export class ReportService implements OnModuleInit, OnModuleDestroy {
     private readonly repository: ReportRepository,
     private readonly evidence: EvidenceRepository,
     private readonly datasetGatherer: DatasetEvidenceGatherer,
+    private readonly models: ModelEvidenceRepository,
+    private readonly modelGatherer: ModelEvidenceGatherer,
     private readonly tx: TransactionHost,
     private readonly audit: GovernanceAuditService,
     private readonly authorization: AuthorizationService,
@@ -99,17 +102,12 @@ export class ReportService implements OnModuleInit, OnModuleDestroy {
     if (to.getTime() <= from.getTime()) throw AppError.badInput('input.to', 'input.to must be after input.from');
     if (to.getTime() - from.getTime() > MAX_PERIOD_DAYS * 86_400_000)
       throw AppError.badInput('input.to', `the period may span at most ${MAX_PERIOD_DAYS} days`);
-    if (input.kind === 'model') throw AppError.badInput('input.kind', MODEL_PACK_UNAVAILABLE);
-    const id = parseNodeId(input.target, 'input.target');
-    if (id.type !== 'DATASET') throw AppError.badInput('input.target', 'a dataset access pack takes a dataset:<namespace>:<name> node id');
-    const dataset = await this.evidence.dataset(id.namespace, id.name);
-    if (!dataset || !this.authorization.check(principal, 'report.generate', dataset.domain).allowed)
-      throw AppError.notFound(`dataset ${id.namespace}:${id.name}`);
+    const { target, domain } = input.kind === 'model' ? await this.modelTarget(principal, input.target) : await this.datasetTarget(principal, input.target);
     const row = await this.tx.run(async () => {
       const created = await this.repository.insert({
-        kind: 'dataset',
-        target: input.target,
-        domain: dataset.domain,
+        kind: input.kind,
+        target,
+        domain,
         from,
         to,
         requestedBy: principal.id,
@@ -121,13 +119,30 @@ export class ReportService implements OnModuleInit, OnModuleDestroy {
         decision: 'allow',
         actorId: principal.id,
         actorLabel: principal.email ?? principal.name ?? null,
-        target: input.target,
-        details: { reportId: created.id, kind: 'dataset', from: from.toISOString(), to: to.toISOString(), domain: dataset.domain },
+        target,
+        details: { reportId: created.id, kind: input.kind, from: from.toISOString(), to: to.toISOString(), domain },
       });
       return created;
     });
     this.enqueue(row.id);
     return row;
+  }
+
+  /** A dataset the caller may report on, or "not found" (never "forbidden": the name alone is information). */
+  private async datasetTarget(principal: Principal, target: string): Promise<{ target: string; domain: string }> {
+    const id = parseNodeId(target, 'input.target');
+    if (id.type !== 'DATASET') throw AppError.badInput('input.target', 'a dataset access pack takes a dataset:<namespace>:<name> node id');
+    const dataset = await this.evidence.dataset(id.namespace, id.name);
+    if (!dataset || !this.authorization.check(principal, 'report.generate', dataset.domain).allowed)
+      throw AppError.notFound(`dataset ${id.namespace}:${id.name}`);
+    return { target, domain: dataset.domain };
+  }
+
+  private async modelTarget(principal: Principal, target: string): Promise<{ target: string; domain: string }> {
+    const { name, version } = parseModelTarget(target);
+    const row = await this.models.modelVersion(name, version);
+    if (!row || !this.authorization.check(principal, 'report.generate', row.domain).allowed) throw AppError.notFound(`model version ${name}:${version}`);
+    return { target: `model:${name}:${version}`, domain: row.domain };
   }
 
   /** The report, if `permission` is granted in its domain; otherwise "not found". */
@@ -212,29 +227,38 @@ export class ReportService implements OnModuleInit, OnModuleDestroy {
       if (wait) await new Promise((resolve) => setTimeout(resolve, wait));
       const claimed = await this.repository.claim(id, this.runner, new Date());
       if (claimed) return this.run(claimed);
-      if (await this.repository.find(id)) return; // another process took it, or it already ran
+      // Another process took it, or it already ran. Still queued: the mutation committed between the
+      // claim and this read, so claim again.
+      const seen = await this.repository.find(id);
+      if (seen && seen.status !== 'queued') return;
     }
     // Never committed (the mutation rolled back): nothing to run.
   }
 
+  private async gather(row: ReportRow, progress: (percent: number) => Promise<void>): Promise<Pack> {
+    const common = {
+      reportId: row.id,
+      period: { from: row.period_from.toISOString(), to: row.period_to.toISOString() },
+      generatedAt: row.generated_at!,
+      generatedBy: { id: row.requested_by, label: row.requested_by_label },
+    };
+    if (row.kind === 'model') {
+      const { name, version: v } = parseModelTarget(row.target);
+      const version = await this.models.modelVersion(name, v);
+      if (!version) throw new AppError(ErrorCode.NOT_FOUND, `model version ${row.target} no longer exists`);
+      return this.modelGatherer.gather({ ...common, version }, progress);
+    }
+    const id = parseNodeId(row.target);
+    const dataset = id.type === 'DATASET' ? await this.evidence.dataset(id.namespace, id.name) : undefined;
+    if (!dataset) throw new AppError(ErrorCode.NOT_FOUND, `dataset ${row.target} no longer exists`);
+    return this.datasetGatherer.gather({ ...common, dataset }, progress);
+  }
+
   private async run(row: ReportRow): Promise<void> {
     try {
-      if (row.kind !== 'dataset') throw new AppError(ErrorCode.BAD_USER_INPUT, MODEL_PACK_UNAVAILABLE);
       const progress = (percent: number): Promise<void> => this.repository.setProgress(row.id, percent);
       await progress(5);
-      const id = parseNodeId(row.target);
-      const dataset = id.type === 'DATASET' ? await this.evidence.dataset(id.namespace, id.name) : undefined;
-      if (!dataset) throw new AppError(ErrorCode.NOT_FOUND, `dataset ${row.target} no longer exists`);
-      const pack = await this.datasetGatherer.gather(
-        {
-          reportId: row.id,
-          dataset,
-          period: { from: row.period_from.toISOString(), to: row.period_to.toISOString() },
-          generatedAt: row.generated_at!,
-          generatedBy: { id: row.requested_by, label: row.requested_by_label },
-        },
-        progress,
-      );
+      const pack = await this.gather(row, progress);
       const files = await buildPackFiles(pack, this.key);
       await progress(90);
       await this.storage.write(row.id, files);
@@ -276,6 +300,13 @@ export class ReportService implements OnModuleInit, OnModuleDestroy {
         .catch((e: unknown) => this.logger.error({ err: e, reportId: row.id }, 'could not mark report failed'));
     }
   }
+}
+
+/** `model:<name>:<version>`; the version is after the last colon, so model names may contain colons. */
+export function parseModelTarget(target: string): { name: string; version: string } {
+  const m = /^model:(.+):([^:]+)$/.exec(target);
+  if (!m || target.length > 600) throw AppError.badInput('input.target', 'a model audit pack takes model:<model name>:<version>');
+  return { name: m[1]!, version: m[2]! };
 }
 
 function parseCursor(cursor: string): { createdAt: string; id: string } {

@@ -7,7 +7,7 @@ export class GenerateReportInput {
   @Field(() => ReportKindEnum)
   kind!: ReportKindEnum;
 
-  @Field({ description: 'dataset:<namespace>:<name> for a dataset access pack' })
+  @Field({ description: 'dataset:<namespace>:<name> for a dataset access pack, model:<model name>:<version> for a model audit pack' })
   target!: string;
 
   @Field({ description: 'Start of the period (inclusive)' })

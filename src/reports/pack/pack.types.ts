@@ -242,8 +242,10 @@ export interface ChainVerification {
 export interface RedactedRecord {
   recordId: string;
   at: IsoDateTime;
+  /** 0 when the response is missing. */
   latencyMs: number;
-  status: 'ok' | 'error';
+  /** `pending`: a half is missing but the pairing timeout has not passed yet (not counted as an error). */
+  status: 'ok' | 'error' | 'pending';
   requestSha256: string;
   requestBytes: number;
   responseSha256: string;

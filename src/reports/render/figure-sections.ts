@@ -39,8 +39,8 @@ export function predictionsSection(w: PdfWriter, p: PredictionSummary): void {
   const chain = p.chain;
   w.paragraph(
     chain.valid
-      ? `Valid: ${chain.checkedRecords.toLocaleString('en-US')} records re-hashed and linked (verified ${dateTime(chain.verifiedAt)}).`
-      : `BROKEN at record ${chain.firstBrokenRecord ?? '?'}: ${chain.problem ?? 'unknown problem'} (${chain.checkedRecords.toLocaleString('en-US')} records checked, ${dateTime(chain.verifiedAt)}).`,
+      ? `Valid: ${chain.checkedRecords.toLocaleString('en-US')} chained entries (request and response halves, all versions) re-hashed and linked (verified ${dateTime(chain.verifiedAt)}).`
+      : `BROKEN at record ${chain.firstBrokenRecord ?? '?'}: ${chain.problem ?? 'unknown problem'} (${chain.checkedRecords.toLocaleString('en-US')} chained entries checked, ${dateTime(chain.verifiedAt)}).`,
     { color: chain.valid ? COLORS.ok : COLORS.danger, bold: true },
   );
   w.heading('Sample of records (payloads redacted)', 2);
@@ -50,10 +50,10 @@ export function predictionsSection(w: PdfWriter, p: PredictionSummary): void {
       { header: 'Record', width: 2.4, value: (r) => r.recordId },
       { header: 'When', width: 2.2, value: (r) => dateTime(r.at) },
       { header: 'Status', width: 1, value: (r) => r.status },
-      { header: 'Latency', width: 1.1, value: (r) => `${r.latencyMs} ms`, align: 'right' },
+      { header: 'Latency', width: 1.1, value: (r) => (r.status === 'ok' ? `${r.latencyMs} ms` : '—'), align: 'right' },
       { header: 'Output', width: 1.3, value: (r) => r.output ?? '—' },
-      { header: 'Request', width: 2.2, value: (r) => `sha256 ${r.requestSha256.slice(0, 16)}… (${r.requestBytes} B)` },
-      { header: 'Response', width: 2.2, value: (r) => `sha256 ${r.responseSha256.slice(0, 16)}… (${r.responseBytes} B)` },
+      { header: 'Request', width: 2.2, value: (r) => (r.requestSha256 ? `sha256 ${r.requestSha256.slice(0, 16)}… (${r.requestBytes} B)` : 'missing') },
+      { header: 'Response', width: 2.2, value: (r) => (r.responseSha256 ? `sha256 ${r.responseSha256.slice(0, 16)}… (${r.responseBytes} B)` : 'missing') },
     ],
     p.sample,
     { empty: 'no records in the period', fontSize: 7.5 },

@@ -171,7 +171,7 @@ interface Laid {
 }
 
 /** Layered left-to-right layout (ELK). Deterministic: fixed input order and ELK's fixed seed. */
-export async function layoutDiagram(diagram: DiagramGraph): Promise<Laid> {
+export async function layoutDiagram(diagram: DiagramGraph, wrap = diagram.summary !== null): Promise<Laid> {
   const elk = new ELK();
   const root: ElkNode = {
     id: 'root',
@@ -185,8 +185,8 @@ export async function layoutDiagram(diagram: DiagramGraph): Promise<Laid> {
       'elk.layered.nodePlacement.strategy': 'BRANDES_KOEPF',
       'elk.separateConnectedComponents': 'true',
       // A summary by distance is one long chain of boxes: it wraps into rows instead of running
-      // over many pages. Real graphs do not: wrapping cuts them into rows joined by long edges.
-      ...(diagram.summary !== null ? { 'elk.layered.wrapping.strategy': 'MULTI_EDGE', 'elk.aspectRatio': '3.2' } : {}),
+      // over many pages. Real graphs wrap only when that makes them fit one page (see drawLineageDiagram).
+      ...(wrap ? { 'elk.layered.wrapping.strategy': 'MULTI_EDGE', 'elk.aspectRatio': '3.2' } : {}),
     },
     children: diagram.nodes.map((n) => ({ id: n.id, width: NODE_WIDTH, height: NODE_HEIGHT })),
     edges: diagram.edges.map((e, i): ElkExtendedEdge => ({ id: `e${i}`, sources: [e.from], targets: [e.to] })),
@@ -210,7 +210,7 @@ export async function layoutDiagram(diagram: DiagramGraph): Promise<Laid> {
  */
 export async function drawLineageDiagram(w: PdfWriter, title: string, graph: LineageGraph): Promise<void> {
   const diagram = summariseGraph(graph);
-  const laid = await layoutDiagram(diagram);
+  let laid = await layoutDiagram(diagram);
   const doc = w.doc;
   const notes = [
     `${graph.nodes.length} nodes, ${graph.edges.length} edges; data flows left to right. Every node is listed after the diagram.`,
@@ -232,7 +232,14 @@ export async function drawLineageDiagram(w: PdfWriter, title: string, graph: Lin
   const areaHeight = w.bottom - areaTop;
   // A little room around the layout so the root's thicker border is not clipped at the edge.
   const pad = 4;
-  const fit = Math.min(1, areaWidth / (laid.width + 2 * pad), areaHeight / (laid.height + 2 * pad));
+  const fits = (l: Laid) => Math.min(1, areaWidth / (l.width + 2 * pad), areaHeight / (l.height + 2 * pad));
+  // A long thin pipeline (a chain of a few stages) is wider than the page but short: wrapped into
+  // rows it fits one page legibly, which beats splitting nine boxes over two pages.
+  if (fits(laid) < MIN_SCALE && diagram.summary === null) {
+    const wrapped = await layoutDiagram(diagram, true);
+    if (fits(wrapped) >= MIN_SCALE) laid = wrapped;
+  }
+  const fit = fits(laid);
   const scale = Math.max(fit, MIN_SCALE);
   // Tiles overlap by a node's width, so a box cut at one tile's edge is whole on the next.
   const overlap = NODE_WIDTH * scale;

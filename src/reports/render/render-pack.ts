@@ -72,10 +72,10 @@ async function modelSections(w: PdfWriter, pack: ModelAuditPack, section: Sectio
       w.table(
         [
           { header: 'When', width: 2.4, value: (t) => dateTime(t.at) },
-          { header: 'From', width: 1.6, value: (t) => t.from ?? '—' },
-          { header: 'To', width: 1.6, value: (t) => t.to },
+          { header: 'From', width: 2.1, value: (t) => t.from ?? '—' },
+          { header: 'To', width: 2.1, value: (t) => t.to },
           { header: 'By', width: 3, value: (t) => actorText(t.by) },
-          { header: 'Reason', width: 4, value: (t) => t.reason ?? '' },
+          { header: 'Reason', width: 3, value: (t) => t.reason ?? '' },
         ],
         history,
         { empty: 'no stage changes' },
@@ -108,8 +108,9 @@ async function modelSections(w: PdfWriter, pack: ModelAuditPack, section: Sectio
           { header: 'When', width: 2.4, value: (e) => dateTime(e.at) },
           { header: 'Kind', width: 2, value: (e) => e.kind },
           { header: 'By', width: 2.6, value: (e) => actorText(e.by) },
-          { header: 'Description', width: 5, value: (e) => e.description },
+          { header: 'Description', width: 4.2, value: (e) => e.description },
           { header: 'Until', width: 2, value: (e) => (e.expiresAt ? day(e.expiresAt) : 'open-ended') },
+          { header: 'Audit #', width: 1, value: (e) => (e.auditSeq === null ? '—' : String(e.auditSeq)), align: 'right' },
         ],
         rows,
         { empty: 'no exceptions or overrides in the period' },
@@ -294,7 +295,8 @@ function grantsSection(w: PdfWriter, section: Section<AccessGrant[]>, period: Re
     w.table(
       [
         { header: 'Grantee', width: 2.6, value: (g) => actorText(g.grantee) },
-        { header: 'Dataset', width: 2.8, value: (g) => g.dataset },
+        // The name alone (namespaces are long and listed with the datasets); the JSON keeps the full id.
+        { header: 'Dataset', width: 2.8, value: (g) => g.dataset.slice(g.dataset.lastIndexOf(':') + 1) },
         { header: 'Basis', width: 2.6, value: (g) => (g.basis.kind === 'rule' ? `rule ${g.basis.rule}` : `approved by ${actorText(g.basis.approver)}`) },
         { header: 'Purpose', width: 2.4, value: (g) => g.purpose ?? '' },
         { header: 'From', width: 1.6, value: (g) => day(g.from) },
