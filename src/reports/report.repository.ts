@@ -114,11 +114,16 @@ export class ReportRepository {
 
   /**
    * After a restart: this runner's running jobs go back to the queue (their generation time is
-   * kept), and every queued job id is returned to be run. Claiming is atomic, so two replicas
-   * re-queuing the same job run it once.
+   * kept), and so do any runner's jobs running for longer than a pack can take — a replica that
+   * died and came back under another name (a new pod) must not leave them running forever. Every
+   * queued job id is returned to be run; claiming is atomic, so two replicas run a job once.
    */
   async requeueUnfinished(runner: string): Promise<string[]> {
-    await this.tx.query(`UPDATE report_jobs SET status = 'queued', progress = 0 WHERE status = 'running' AND runner = $1`, [runner]);
+    await this.tx.query(
+      `UPDATE report_jobs SET status = 'queued', progress = 0
+        WHERE status = 'running' AND (runner = $1 OR started_at < now() - interval '30 minutes')`,
+      [runner],
+    );
     const rows = await this.tx.query<{ id: string }>(`SELECT id FROM report_jobs WHERE status = 'queued' ORDER BY created_at, id`);
     return rows.map((r) => r.id);
   }
