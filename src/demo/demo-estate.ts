@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { prng } from '../common/prng';
 
 /**
  * The demo estate (`npm run demo`): fills a running Charter through its public APIs only — the
@@ -76,18 +77,6 @@ export class DemoError extends Error {
   ) {
     super(message);
   }
-}
-
-/** Deterministic pseudo-random numbers, so two runs tell the same story. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export async function runDemo(o: DemoOptions): Promise<DemoResult> {
