@@ -178,6 +178,35 @@ describe('prediction audit records: ingest, pairing, chain (POST /api/v1/predict
     assert.equal(await count("SELECT count(*) AS n FROM prediction_events WHERE model_name = 'model-logs'"), 2);
   });
 
+  it('keeps the halves of every node of a Seldon inference graph (same request id, other node and event id)', async () => {
+    const node = (modelid: string, kind: 'request' | 'response', id: string) => ({
+      'content-type': 'application/json',
+      'ce-specversion': '1.0',
+      'ce-id': id,
+      'ce-type': `io.seldon.serving.inference.${kind}`,
+      'ce-source': `http://graph-model-default.seldon:8000/${modelid}`,
+      'ce-requestid': 'graph-1',
+      'ce-modelid': modelid,
+      'ce-inferenceservicename': 'graph-model',
+      'ce-namespace': 'seldon',
+    });
+    const halves: [Record<string, string>, string][] = [
+      [node('transformer', 'request', 'e-1'), '{"data":{"ndarray":[[1,2]]}}'],
+      [node('classifier', 'request', 'e-2'), '{"data":{"ndarray":[[0.1,0.2]]}}'],
+      [node('classifier', 'response', 'e-3'), '{"data":{"ndarray":[[0.9]]}}'],
+      [node('transformer', 'response', 'e-4'), '{"data":{"ndarray":[[0.9]]}}'],
+    ];
+    for (const [headers, body] of halves) assert.deepEqual((await post(body, headers)).body, { accepted: 1, duplicates: 0 });
+    assert.deepEqual((await post(halves[1]![1], halves[1]![0])).body, { accepted: 0, duplicates: 1 }, 'a resent event is still a duplicate');
+    assert.equal(await count("SELECT count(*) AS n FROM prediction_events WHERE model_name = 'graph-model' AND correlation_id = 'graph-1'"), 4);
+    const [pair] = await db.query<{ other_events: string[] }>(
+      "SELECT other_events FROM prediction_records WHERE model_name = 'graph-model' AND correlation_id = 'graph-1'",
+    );
+    assert.equal(pair!.other_events.length, 2);
+    const verified = await gql<{ verifyPredictionChain: { valid: boolean } }>('{ verifyPredictionChain(model: "graph-model") { valid } }');
+    assert.equal(verified.data!.verifyPredictionChain.valid, true);
+  });
+
   it('refuses malformed events with a 4xx naming the problem, and stores nothing of the request', async () => {
     const before = await count('SELECT count(*) AS n FROM prediction_events');
     const ok = { 'content-type': 'application/json', 'ce-id': 'bad-1', 'ce-type': 'org.kubeflow.serving.inference.request', 'ce-inferenceservicename': 'm' };

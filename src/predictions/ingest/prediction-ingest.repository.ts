@@ -14,6 +14,17 @@ export interface RecordUpsert {
   requestReceivedAt: Date | null;
   responseReceivedAt: Date | null;
   subjectHash: string | null;
+  /** `<kind> <source> <id>` of the halves in the slots, and of other graph nodes' halves (migration 0012). */
+  requestEvent: string | null;
+  responseEvent: string | null;
+  otherEvents: string[];
+}
+
+/** What a record already holds: whether each slot is filled, and the events (source + id) it was filled with. */
+export interface StoredPair {
+  request: boolean;
+  response: boolean;
+  events: Set<string>;
 }
 
 /** Writes a group-committed batch of halves: a fixed number of statements whatever its size. */
@@ -42,13 +53,25 @@ export class PredictionIngestRepository {
   }
 
   /** Which halves of these (model, correlation id) pairs are already stored. */
-  async storedHalves(keys: { modelName: string; correlationId: string }[]): Promise<Map<string, { request: boolean; response: boolean }>> {
-    const rows = await this.tx.query<{ model_name: string; correlation_id: string; request: boolean; response: boolean }>(
-      `SELECT r.model_name, r.correlation_id, r.request_seq IS NOT NULL AS request, r.response_seq IS NOT NULL AS response
+  async storedHalves(keys: { modelName: string; correlationId: string }[]): Promise<Map<string, StoredPair>> {
+    const rows = await this.tx.query<{
+      model_name: string;
+      correlation_id: string;
+      request: boolean;
+      response: boolean;
+      events: (string | null)[];
+    }>(
+      `SELECT r.model_name, r.correlation_id, r.request_seq IS NOT NULL AS request, r.response_seq IS NOT NULL AS response,
+              array_append(array_append(r.other_events, r.request_event), r.response_event) AS events
        FROM prediction_records r JOIN unnest($1::text[], $2::text[]) AS k(model_name, correlation_id) USING (correlation_id, model_name)`,
       [keys.map((k) => k.modelName), keys.map((k) => k.correlationId)],
     );
-    return new Map(rows.map((r) => [`${r.model_name}\u0000${r.correlation_id}`, { request: r.request, response: r.response }]));
+    return new Map(
+      rows.map((r) => [
+        `${r.model_name}\u0000${r.correlation_id}`,
+        { request: r.request, response: r.response, events: new Set(r.events.filter((e): e is string => e !== null)) },
+      ]),
+    );
   }
 
   /**
@@ -70,12 +93,12 @@ export class PredictionIngestRepository {
            "subjectHash" text, sender text, "prevHash" text, "recordHash" text)
        ), pairs AS (
          INSERT INTO prediction_records AS r (model_name, correlation_id, model_version, first_at, request_seq, request_at, response_seq, response_at,
-           request_received_at, response_received_at, subject_hash)
+           request_received_at, response_received_at, subject_hash, request_event, response_event, other_events)
          SELECT "modelName", "correlationId", "modelVersion", "firstAt", "requestSeq", "requestAt", "responseSeq", "responseAt",
-           "requestReceivedAt", "responseReceivedAt", "subjectHash"
+           "requestReceivedAt", "responseReceivedAt", "subjectHash", "requestEvent", "responseEvent", "otherEvents"
          FROM json_to_recordset($2::json) AS x("modelName" text, "correlationId" text, "modelVersion" text, "firstAt" timestamptz, "requestSeq" bigint,
            "requestAt" timestamptz, "responseSeq" bigint, "responseAt" timestamptz, "requestReceivedAt" timestamptz, "responseReceivedAt" timestamptz,
-           "subjectHash" text)
+           "subjectHash" text, "requestEvent" text, "responseEvent" text, "otherEvents" text[])
          ON CONFLICT (correlation_id, model_name) DO UPDATE SET
            model_version = CASE WHEN r.model_version = '' THEN EXCLUDED.model_version ELSE r.model_version END,
            request_seq = COALESCE(r.request_seq, EXCLUDED.request_seq),
@@ -84,7 +107,10 @@ export class PredictionIngestRepository {
            response_at = COALESCE(r.response_at, EXCLUDED.response_at),
            request_received_at = COALESCE(r.request_received_at, EXCLUDED.request_received_at),
            response_received_at = COALESCE(r.response_received_at, EXCLUDED.response_received_at),
-           subject_hash = COALESCE(r.subject_hash, EXCLUDED.subject_hash)
+           subject_hash = COALESCE(r.subject_hash, EXCLUDED.subject_hash),
+           request_event = COALESCE(r.request_event, EXCLUDED.request_event),
+           response_event = COALESCE(r.response_event, EXCLUDED.response_event),
+           other_events = r.other_events || EXCLUDED.other_events
        )
        UPDATE prediction_chain_heads h SET seq = u.seq, hash = u.hash FROM json_to_recordset($3::json) AS u("modelName" text, seq bigint, hash text)
        WHERE h.model_name = u."modelName"`,

@@ -110,12 +110,19 @@ export class PredictionIngestService {
         for (const half of request) {
           const e = half.event;
           const key = `${e.modelName}\u0000${e.correlationId}`;
-          const seen = stored.get(key) ?? { request: false, response: false };
-          if (seen[e.kind]) {
+          const seen = stored.get(key) ?? { request: false, response: false, events: new Set<string>() };
+          // A half is the same event only when its source and id are (CloudEvents' identity); another
+          // graph node's half for the same request (Seldon v1) is a different event and is kept.
+          const identity = `${e.kind} ${e.source} ${e.eventId}`;
+          // Rows stored before migration 0012 name no event: a filled slot there means resent, as before.
+          const legacy = seen[e.kind] && ![...seen.events].some((x) => x.startsWith(`${e.kind} `));
+          if (seen.events.has(identity) || legacy) {
             result.duplicates++;
             continue;
           }
+          const otherNode = seen[e.kind];
           seen[e.kind] = true;
+          seen.events.add(identity);
           stored.set(key, seen);
           const head = heads.get(e.modelName)!;
           const seq = head.seq + 1;
@@ -134,14 +141,22 @@ export class PredictionIngestService {
             requestReceivedAt: null,
             responseReceivedAt: null,
             subjectHash: null,
+            requestEvent: null,
+            responseEvent: null,
+            otherEvents: [],
           };
           if (record.modelVersion === '') record.modelVersion = e.modelVersion;
           record.subjectHash ??= half.subjectHash;
-          if (e.kind === 'request') {
+          if (otherNode) {
+            // Chained and stored like any half; the record's slots keep the first node's halves.
+            record.otherEvents.push(identity);
+          } else if (e.kind === 'request') {
+            record.requestEvent = identity;
             record.requestSeq = seq;
             record.requestAt = half.occurredAt;
             record.requestReceivedAt = receivedAt;
           } else {
+            record.responseEvent = identity;
             record.responseSeq = seq;
             record.responseAt = half.occurredAt;
             record.responseReceivedAt = receivedAt;
