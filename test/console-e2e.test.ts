@@ -1,0 +1,163 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { startConsoleStack, type ConsoleStack } from './support/console-stack';
+import { LineageSeed, type SeedField } from './support/lineage-seed';
+
+/**
+ * The web console in real headless Chromium (Debian's), against the real app, PostgreSQL and
+ * OpenID provider: each person signs in through the provider's login page and works a journey.
+ * Screenshots land in test/e2e/screenshots/ (not committed).
+ */
+describe('web console (browser)', () => {
+  let stack: ConsoleStack | undefined;
+  let s: ConsoleStack;
+
+  before(async () => {
+    stack = await startConsoleStack();
+    s = stack;
+    for (const user of ['ds', 'owner', 'risk', 'ciso']) await s.graphql(user, '{ me { id } }');
+    const seed = new LineageSeed(s.db);
+    const datasets: [string, string, string, string[], SeedField[]][] = [
+      [
+        'sales',
+        'internal',
+        'retail',
+        [],
+        [
+          { name: 'order_id', type: 'BIGINT' },
+          { name: 'amount', type: 'DECIMAL' },
+        ],
+      ],
+      [
+        'customers',
+        'internal',
+        'retail',
+        ['PII:EMAIL_ADDRESS'],
+        [
+          { name: 'customer_id', type: 'BIGINT' },
+          { name: 'email', tags: ['PII', 'PII:EMAIL_ADDRESS'] },
+        ],
+      ],
+      [
+        'ledger',
+        'confidential',
+        'finance',
+        [],
+        [
+          { name: 'entry_id', type: 'BIGINT' },
+          { name: 'amount', type: 'DECIMAL' },
+        ],
+      ],
+    ];
+    for (const [name, sensitivity, domain, tags, fields] of datasets) {
+      const id = await seed.dataset(`wh:${name}`, { domain, owner: 'owner@charter.local', tags, versions: [{ validFrom: '2026-01-01T00:00:00Z', fields }] });
+      await s.db.query(`UPDATE lineage_datasets SET sensitivity = $2 WHERE id = $1`, [id, sensitivity]);
+    }
+  });
+
+  after(async () => {
+    await stack?.close();
+  });
+
+  it('data scientist: signs in, searches datasets, reads one, requests access and sees the decision at once', async () => {
+    const page = await s.signIn('ds');
+    await page.getByRole('heading', { name: /Welcome, Dana Scientist/ }).waitFor();
+    await s.screenshot(page, '01-ds-home');
+    assert.equal(await page.getByRole('link', { name: 'Audit log' }).count(), 0, 'no CISO pages in the navigation');
+
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Datasets' }).click();
+    await page.getByRole('link', { name: 'sales' }).waitFor();
+    await page.getByLabel('Name starts with').fill('cust');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByRole('link', { name: 'customers' }).waitFor();
+    assert.equal(await page.getByRole('link', { name: 'sales' }).count(), 0, 'the server filtered by name');
+    await s.screenshot(page, '02-ds-datasets');
+
+    await page.getByRole('link', { name: 'customers' }).click();
+    await page.getByRole('heading', { name: 'customers', level: 1 }).waitFor();
+    await page.getByRole('rowheader', { name: 'email' }).waitFor();
+    assert.ok((await page.getByRole('row', { name: /email/ }).textContent())?.includes('PII:EMAIL_ADDRESS'));
+
+    await page.goto(`${s.url}/datasets/wh/sales`);
+    await page.getByRole('heading', { name: 'sales', level: 1 }).waitFor();
+    await page.getByLabel('Justification').fill('quarterly churn model');
+    await page.getByRole('button', { name: 'Request access' }).click();
+    const decision = page.getByRole('status').filter({ hasText: 'Decision' });
+    await decision.waitFor();
+    const text = (await decision.textContent()) ?? '';
+    assert.match(text, /approved/);
+    assert.match(text, /decided at once/);
+    assert.match(text, /approve-internal-read/);
+    await s.screenshot(page, '03-ds-decision');
+
+    await page.goto(`${s.url}/datasets/wh/ledger`);
+    await page.getByRole('heading', { name: 'ledger', level: 1 }).waitFor();
+    await page.getByRole('button', { name: 'Request access' }).click();
+    await page.getByRole('status').filter({ hasText: 'Decision' }).waitFor();
+    assert.match((await page.getByRole('status').filter({ hasText: 'Decision' }).textContent()) ?? '', /escalated|pending|waiting/);
+
+    await page.getByRole('link', { name: 'My requests' }).first().click();
+    await page.getByRole('heading', { name: 'My access requests' }).waitFor();
+    await page.getByRole('cell', { name: /ledger/ }).waitFor();
+    await page.getByRole('combobox', { name: /Status/ }).selectOption('ESCALATED');
+    await page.waitForURL(/status=ESCALATED/);
+    await page.getByRole('cell', { name: /sales/ }).waitFor({ state: 'detached' });
+    assert.equal(await page.getByRole('cell', { name: /ledger/ }).count(), 1);
+    await s.screenshot(page, '04-ds-my-requests');
+    await page.context().close();
+  });
+
+  it('data scientist cannot reach the CISO pages, and the API refuses them too', async () => {
+    const page = await s.signIn('ds');
+    await page.goto(`${s.url}/audit`);
+    await page.getByRole('heading', { name: 'Not available to you' }).waitFor();
+    await page.goto(`${s.url}/access`);
+    await page.getByRole('heading', { name: 'Not available to you' }).waitFor();
+    await s.screenshot(page, '05-ds-no-ciso');
+    await assert.rejects(s.graphql('ds', '{ auditEvents(first: 1) { nodes { seq } } }'), /FORBIDDEN/);
+    await assert.rejects(s.graphql('ds', '{ accessGrants(first: 1) { nodes { id } } }'), /FORBIDDEN/);
+    await page.context().close();
+  });
+
+  it('data owner: approves the escalated request from the inbox', async () => {
+    const page = await s.signIn('owner');
+    await page.getByRole('link', { name: 'Access inbox' }).first().click();
+    const card = page.getByRole('listitem').filter({ hasText: 'asks to read ledger' });
+    await card.waitFor();
+    assert.match((await card.textContent()) ?? '', /confidential/);
+    await s.screenshot(page, '06-owner-inbox');
+    await card.getByRole('button', { name: 'Approve' }).click();
+    await page.getByText('No request is waiting for you').waitFor();
+    await page.context().close();
+  });
+
+  it('CISO: sees grants, revokes one with a reason, and checks the audit chain', async () => {
+    const page = await s.signIn('ciso');
+    await page.getByRole('link', { name: 'Access & grants' }).first().click();
+    const row = page.getByRole('row').filter({ hasText: 'sales' });
+    await row.waitFor();
+    await s.screenshot(page, '07-ciso-grants');
+    await row.getByRole('button', { name: 'Revoke' }).click();
+    await row.getByLabel('Reason').fill('left the churn project');
+    await row.getByRole('button', { name: 'Confirm revoke' }).click();
+    await page.getByRole('row').filter({ hasText: 'sales' }).waitFor({ state: 'detached' });
+
+    await page.getByRole('link', { name: 'Audit log' }).first().click();
+    await page.getByText('verified').waitFor();
+    await page.getByLabel('Action').fill('access.grant.revoke');
+    await page.getByRole('button', { name: 'Filter' }).click();
+    await page.getByRole('cell', { name: 'access.grant.revoke' }).waitFor();
+    await s.screenshot(page, '08-ciso-audit');
+    await page.context().close();
+  });
+
+  it('shows an error with the request id when the API fails', async () => {
+    const page = await s.signIn('ds', 820, 1180);
+    await page.goto(`${s.url}/datasets/nowhere/missing`);
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    assert.match((await alert.textContent()) ?? '', /Request id: [0-9a-f-]{36}/);
+    await s.screenshot(page, '09-ds-error-tablet');
+    await page.context().close();
+  });
+});
