@@ -151,6 +151,63 @@ describe('web console (browser)', () => {
     await page.context().close();
   });
 
+  it('risk officer: reviews a card in the inbox with its bias chart, diff and stage history, and approves it', async () => {
+    await s.graphql('ds', 'mutation { createModel(input: { name: "churn-predictor", domain: "retail", riskTier: LIMITED }) { id } }');
+    const { registerModelVersion: v } = await s.graphql<{ registerModelVersion: { id: string } }>(
+      'ds',
+      `mutation($input: RegisterModelVersionInput!) { registerModelVersion(input: $input) { id } }`,
+      {
+        input: {
+          modelName: 'churn-predictor',
+          version: '1.0.0',
+          artifactUri: 's3://models/churn/1.0.0/model.onnx',
+          artifactDigest: `sha256:${'a'.repeat(64)}`,
+          datasets: [{ nodeId: 'dataset:wh:sales', role: 'TRAINING' }],
+        },
+      },
+    );
+    await s.graphql('ds', `mutation($input: ComputeBiasReportInput!) { computeBiasReport(input: $input) { id } }`, {
+      input: {
+        modelVersionId: v.id,
+        protectedAttribute: 'sex',
+        groupResults: [
+          { group: 'female', truePositives: 12, falsePositives: 6, trueNegatives: 30, falseNegatives: 12 },
+          { group: 'male', truePositives: 40, falsePositives: 10, trueNegatives: 40, falseNegatives: 10 },
+        ],
+      },
+    });
+    await s.graphql('ds', `mutation($id: ID!) { submitModelCardForReview(input: { modelVersionId: $id, comment: "ready" }) { id } }`, { id: v.id });
+
+    const page = await s.signIn('risk');
+    await page.getByRole('link', { name: 'Card reviews' }).first().click();
+    await page.getByRole('link', { name: 'churn-predictor 1.0.0' }).click();
+    await page.getByRole('heading', { name: 'churn-predictor 1.0.0', level: 1 }).waitFor();
+    await page.getByText('four-fifths rule violated').waitFor();
+    assert.match((await page.getByRole('img', { name: 'Selection rate by sex' }).textContent()) ?? '', /female.*n=60.*< 4\/5/s);
+    await page.getByRole('link', { name: 'sales' }).waitFor();
+    assert.match((await page.locator('.timeline').first().textContent()) ?? '', /registered in development/);
+    await s.screenshot(page, '10-risk-card');
+    await page.getByLabel(/Comment/).fill('Bias acknowledged; mitigation in 1.1');
+    await page.getByRole('button', { name: 'Approve revision' }).click();
+    await page.getByText('card approved').waitFor();
+    await page.getByRole('link', { name: 'Card reviews' }).first().click();
+    await page.getByText('Nothing is waiting for review').waitFor();
+    await page.context().close();
+  });
+
+  it('models inventory: filters by risk tier and stage on the server', async () => {
+    const page = await s.signIn('ds');
+    await page.getByRole('link', { name: 'Models' }).first().click();
+    await page.getByRole('rowheader', { name: 'churn-predictor' }).waitFor();
+    await page.getByRole('combobox', { name: 'Risk tier' }).selectOption('HIGH');
+    await page.getByText('No model matches these filters').waitFor();
+    await page.getByRole('combobox', { name: 'Risk tier' }).selectOption('LIMITED');
+    await page.getByRole('combobox', { name: 'Stage' }).selectOption('DEVELOPMENT');
+    await page.getByRole('rowheader', { name: 'churn-predictor' }).waitFor();
+    await s.screenshot(page, '11-ds-models');
+    await page.context().close();
+  });
+
   it('shows an error with the request id when the API fails', async () => {
     const page = await s.signIn('ds', 820, 1180);
     await page.goto(`${s.url}/datasets/nowhere/missing`);

@@ -9,12 +9,19 @@ export function Loading({ what }: { what: string }) {
   );
 }
 
+const HEADLINES: Record<string, string> = {
+  FORBIDDEN: 'You do not have access to this.',
+  NOT_FOUND: 'Not found, or not visible to you.',
+  BAD_USER_INPUT: 'Please check the form.',
+  CONFLICT: 'This could not be done now.',
+};
+
 export function ErrorBox({ error, retry }: { error: Error; retry?: () => void }) {
   const api = error instanceof ApiError ? error : undefined;
   return (
     <div className="state error" role="alert">
       <p>
-        <strong>{api?.code === 'FORBIDDEN' ? 'You do not have access to this.' : 'Something went wrong.'}</strong> {error.message}
+        <strong>{HEADLINES[api?.code ?? ''] ?? 'Something went wrong.'}</strong> {error.message}
       </p>
       {api?.field && <p>Field: {api.field}</p>}
       {api?.requestId && (
