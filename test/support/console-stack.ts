@@ -7,6 +7,7 @@ import { createCharterApp } from '../../src/app.factory';
 import { requestDevToken } from '../../src/auth/dev-idp/dev-idp-client';
 import { startDevIdentityProvider, type RunningDevIdentityProvider } from '../../src/auth/dev-idp/dev-identity-provider';
 import { createLogger } from '../../src/common/logger';
+import { CONSOLE_DIST_DIR } from '../../src/console/console-assets';
 import { loadConfig } from '../../src/config/config';
 import { findFreePort } from '../../src/database/embedded-postgres';
 import { createTestDatabase, type TestDatabase } from './database';
@@ -45,6 +46,16 @@ export interface ConsoleStack {
  * (`http://127.0.0.1:<port>/auth/callback`) as a redirect URI before the app starts.
  */
 export async function startConsoleStack(env: Record<string, string> = {}): Promise<ConsoleStack> {
+  try {
+    await fs.access(CHROMIUM);
+  } catch {
+    throw new Error(`the console's browser tests need Chromium at ${CHROMIUM}: apt-get install chromium (Debian), or set CHROMIUM_PATH`);
+  }
+  try {
+    await fs.access(path.join(CONSOLE_DIST_DIR, 'index.html'));
+  } catch {
+    throw new Error('the console is not built: run "npm run build:console" (npm test does it)');
+  }
   const db = await createTestDatabase();
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'charter-console-idp-'));
   const appPort = await findFreePort();

@@ -307,7 +307,14 @@ function BiasChart({ report }: { report: Bias }) {
         {!report.withinThresholds && <Badge tone="bad">outside the risk tier's thresholds</Badge>}
         {report.demographicParityRatio.value !== null && <span className="muted"> parity ratio {report.demographicParityRatio.value?.toFixed(2)}</span>}
       </figcaption>
-      <svg width="100%" viewBox={`0 0 ${width} ${height}`} role="img" aria-label={`Selection rate by ${report.protectedAttribute}`}>
+      <svg
+        width={width}
+        height={height}
+        className="chart"
+        viewBox={`0 0 ${width} ${height}`}
+        role="img"
+        aria-label={`Selection rate by ${report.protectedAttribute}`}
+      >
         {groups.map((g, i) => {
           const v = g.selectionRate.value ?? 0;
           const flagged = !g.belowMinimum && v < threshold;
