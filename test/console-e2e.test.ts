@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startConsoleStack, type ConsoleStack } from './support/console-stack';
 import { LineageSeed, type SeedField } from './support/lineage-seed';
@@ -11,9 +14,11 @@ import { LineageSeed, type SeedField } from './support/lineage-seed';
 describe('web console (browser)', () => {
   let stack: ConsoleStack | undefined;
   let s: ConsoleStack;
+  let dataDir: string | undefined;
 
   before(async () => {
-    stack = await startConsoleStack();
+    dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'charter-console-data-'));
+    stack = await startConsoleStack({ CHARTER_DATA_DIR: dataDir });
     s = stack;
     for (const user of ['ds', 'owner', 'risk', 'ciso']) await s.graphql(user, '{ me { id } }');
     const seed = new LineageSeed(s.db);
@@ -57,6 +62,7 @@ describe('web console (browser)', () => {
 
   after(async () => {
     await stack?.close();
+    if (dataDir) await fs.rm(dataDir, { recursive: true, force: true });
   });
 
   it('data scientist: signs in, searches datasets, reads one, requests access and sees the decision at once', async () => {
@@ -205,6 +211,27 @@ describe('web console (browser)', () => {
     await page.getByRole('combobox', { name: 'Stage' }).selectOption('DEVELOPMENT');
     await page.getByRole('rowheader', { name: 'churn-predictor' }).waitFor();
     await s.screenshot(page, '11-ds-models');
+    await page.context().close();
+  });
+
+  it('compliance: generates a dataset pack, follows its progress, downloads the PDF and verifies it', async () => {
+    const page = await s.signIn('compliance');
+    await page.getByRole('link', { name: 'Compliance packs' }).first().click();
+    await page.getByText('No pack yet').waitFor();
+    await page.getByLabel('Target').fill('dataset:wh:sales');
+    await page.getByRole('button', { name: 'Generate pack' }).click();
+    const pdf = page.getByRole('button', { name: /^pack\.pdf/ });
+    await pdf.waitFor({ timeout: 60_000 }).catch(async (error: unknown) => {
+      await s.screenshot(page, '12-compliance-packs-failed');
+      throw error;
+    });
+    await s.screenshot(page, '12-compliance-packs');
+    const [download] = await Promise.all([page.waitForEvent('download'), pdf.click()]);
+    const file = path.join(dataDir!, 'downloaded-pack.pdf');
+    await download.saveAs(file);
+    assert.equal((await fs.readFile(file)).subarray(0, 5).toString(), '%PDF-');
+    await page.getByLabel(/A pack\.pdf/).setInputFiles(file);
+    await page.getByText('genuine and unchanged').waitFor();
     await page.context().close();
   });
 

@@ -10,6 +10,7 @@ import { HomePage } from './pages/Home';
 import { ModelCardPage } from './pages/ModelCard';
 import { ModelsPage } from './pages/Models';
 import { MyRequestsPage } from './pages/MyRequests';
+import { ReportsPage } from './pages/Reports';
 import { ReviewsPage } from './pages/Reviews';
 import { MeDocument } from './queries';
 import { Link, navigate, useLocation } from './router';
@@ -87,6 +88,7 @@ const NAV: { area: Area; to: string; label: string }[] = [
   { area: 'reviews', to: '/reviews', label: 'Card reviews' },
   { area: 'access', to: '/access', label: 'Access & grants' },
   { area: 'audit', to: '/audit', label: 'Audit log' },
+  { area: 'reports', to: '/reports', label: 'Compliance packs' },
 ];
 
 function route(path: string): { area?: Area; page: ReactNode } {
@@ -104,6 +106,7 @@ function route(path: string): { area?: Area; page: ReactNode } {
   if ((m = path.match(/^\/cards\/([^/]+)$/))) return { area: 'models', page: <ModelCardPage id={decodeURIComponent(m[1] ?? '')} /> };
   if (path === '/access') return { area: 'access', page: <AccessPage /> };
   if (path === '/audit') return { area: 'audit', page: <AuditPage /> };
+  if (path === '/reports') return { area: 'reports', page: <ReportsPage /> };
   return { page: <NotFound /> };
 }
 

@@ -102,3 +102,26 @@ export function useMutation<R, V>(document: TypedDocumentString<R, V>): [(variab
   );
   return [run, state];
 }
+
+/** Downloads a file the API serves only with a bearer token (a plain link cannot send one). */
+export async function downloadWithToken(url: string, fileName: string): Promise<void> {
+  const token = currentToken();
+  if (!token) {
+    onSignInRequired();
+    throw new SignInRequired('Your session has ended. Signing in again…');
+  }
+  const res = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+  const requestId = res.headers.get('x-request-id') ?? undefined;
+  if (!res.ok) {
+    const body = (await res.json().catch(() => ({}))) as { message?: string; code?: string };
+    throw new ApiError(body.message ?? `Download failed with HTTP ${res.status}.`, requestId, body.code, undefined, res.status);
+  }
+  const href = URL.createObjectURL(await res.blob());
+  const a = document.createElement('a');
+  a.href = href;
+  a.download = fileName;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(href), 10_000);
+}

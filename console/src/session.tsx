@@ -14,13 +14,13 @@ export function useMe(): Me {
  * Which console areas a role works in, mirroring the default policy (policies/policy.csv). It only
  * decides what the navigation offers; the API decides what anyone may actually read or change.
  */
-export type Area = 'datasets' | 'myRequests' | 'accessInbox' | 'models' | 'reviews' | 'access' | 'audit';
+export type Area = 'datasets' | 'myRequests' | 'accessInbox' | 'models' | 'reviews' | 'access' | 'audit' | 'reports';
 
 const AREAS: Record<string, Area[]> = {
-  admin: ['datasets', 'myRequests', 'accessInbox', 'models', 'reviews', 'access', 'audit'],
-  risk_officer: ['datasets', 'myRequests', 'accessInbox', 'models', 'reviews'],
-  ciso: ['datasets', 'myRequests', 'accessInbox', 'models', 'access', 'audit'],
-  compliance: ['datasets', 'myRequests', 'accessInbox', 'models', 'audit'],
+  admin: ['datasets', 'myRequests', 'accessInbox', 'models', 'reviews', 'access', 'audit', 'reports'],
+  risk_officer: ['datasets', 'myRequests', 'accessInbox', 'models', 'reviews', 'reports'],
+  ciso: ['datasets', 'myRequests', 'accessInbox', 'models', 'access', 'audit', 'reports'],
+  compliance: ['datasets', 'myRequests', 'accessInbox', 'models', 'audit', 'reports'],
   data_scientist: ['datasets', 'myRequests', 'models'],
   data_owner: ['datasets', 'myRequests', 'accessInbox'],
   model_owner: ['datasets', 'myRequests', 'models'],

@@ -48,6 +48,16 @@ export type DenyAccessRequestInput = {
   requestId: string | number;
 };
 
+export type GenerateReportInput = {
+  /** Start of the period (inclusive) */
+  from: string;
+  kind: ReportKind;
+  /** dataset:<namespace>:<name> for a dataset access pack */
+  target: string;
+  /** End of the period (exclusive) */
+  to: string;
+};
+
 export type ModelCardStatus =
   | 'APPROVED'
   | 'CHANGES_REQUESTED'
@@ -65,6 +75,17 @@ export type ModelStage =
   | 'STAGING';
 
 export type PiiScanStatus =
+  | 'FAILED'
+  | 'QUEUED'
+  | 'RUNNING'
+  | 'SUCCEEDED';
+
+/** MODEL: model audit pack (needs the model registry); DATASET: dataset access pack */
+export type ReportKind =
+  | 'DATASET'
+  | 'MODEL';
+
+export type ReportStatus =
   | 'FAILED'
   | 'QUEUED'
   | 'RUNNING'
@@ -247,6 +268,30 @@ export type MyAccessRequestsQueryVariables = Exact<{
 
 
 export type MyAccessRequestsQuery = { myAccessRequests: { nodes: Array<{ id: string, createdAt: string, decidedAt: string | null, status: AccessRequestStatus, stage: AccessReviewStage | null, reason: string | null, purpose: string, action: AccessAction, durationDays: number, requiredApprovals: number, approvals: Array<{ decision: string }>, dataset: { namespace: string, name: string, sensitivity: string } }>, pageInfo: { endCursor: string | null, hasNextPage: boolean } } };
+
+export type ReportsQueryVariables = Exact<{
+  first: number;
+  after?: string | null | undefined;
+  kind?: ReportKind | null | undefined;
+  status?: ReportStatus | null | undefined;
+}>;
+
+
+export type ReportsQuery = { reports: { nodes: Array<{ id: string, kind: ReportKind, target: string, from: string, to: string, status: ReportStatus, progress: number, error: string | null, packHash: string | null, createdAt: string, requestedByLabel: string | null, files: Array<{ name: string, url: string, bytes: number }> }>, pageInfo: { endCursor: string | null, hasNextPage: boolean } } };
+
+export type GenerateReportMutationVariables = Exact<{
+  input: GenerateReportInput;
+}>;
+
+
+export type GenerateReportMutation = { generateReport: { id: string, status: ReportStatus } };
+
+export type VerifyReportUploadQueryVariables = Exact<{
+  fileBase64: string;
+}>;
+
+
+export type VerifyReportUploadQuery = { verifyReport: { valid: boolean, reason: string, fileKind: string, packHash: string | null, reportId: string | null, sha256: string } };
 
 export type MeQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -693,6 +738,54 @@ export const MyAccessRequestsDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<MyAccessRequestsQuery, MyAccessRequestsQueryVariables>;
+export const ReportsDocument = new TypedDocumentString(`
+    query Reports($first: Int!, $after: String, $kind: ReportKind, $status: ReportStatus) {
+  reports(first: $first, after: $after, kind: $kind, status: $status) {
+    nodes {
+      id
+      kind
+      target
+      from
+      to
+      status
+      progress
+      error
+      packHash
+      createdAt
+      requestedByLabel
+      files {
+        name
+        url
+        bytes
+      }
+    }
+    pageInfo {
+      endCursor
+      hasNextPage
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ReportsQuery, ReportsQueryVariables>;
+export const GenerateReportDocument = new TypedDocumentString(`
+    mutation GenerateReport($input: GenerateReportInput!) {
+  generateReport(input: $input) {
+    id
+    status
+  }
+}
+    `) as unknown as TypedDocumentString<GenerateReportMutation, GenerateReportMutationVariables>;
+export const VerifyReportUploadDocument = new TypedDocumentString(`
+    query VerifyReportUpload($fileBase64: String!) {
+  verifyReport(fileBase64: $fileBase64) {
+    valid
+    reason
+    fileKind
+    packHash
+    reportId
+    sha256
+  }
+}
+    `) as unknown as TypedDocumentString<VerifyReportUploadQuery, VerifyReportUploadQueryVariables>;
 export const MeDocument = new TypedDocumentString(`
     query Me {
   me {

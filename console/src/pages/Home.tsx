@@ -25,6 +25,12 @@ const CARDS: { area: Area; to: string; title: string; text: string }[] = [
   },
   { area: 'access', to: '/access', title: 'Access & grants', text: 'Who can reach which dataset and why, grants expiring soon, and revocation.' },
   { area: 'audit', to: '/audit', title: 'Audit log', text: 'The governance audit log with filters, and its hash-chain verification.' },
+  {
+    area: 'reports',
+    to: '/reports',
+    title: 'Compliance packs',
+    text: 'Generate signed evidence packs for a period, download them, and verify a pack you were given.',
+  },
 ];
 
 export function HomePage() {
