@@ -58,6 +58,8 @@ describe('web console (browser)', () => {
       const id = await seed.dataset(`wh:${name}`, { domain, owner: 'owner@charter.local', tags, versions: [{ validFrom: '2026-01-01T00:00:00Z', fields }] });
       await s.db.query(`UPDATE lineage_datasets SET sensitivity = $2 WHERE id = $1`, [id, sensitivity]);
     }
+    await seed.job('etl:daily_sales', { inputs: ['wh:sales'], outputs: ['wh:sales_daily'], domain: 'retail' });
+    await seed.job('etl:sales_report', { inputs: ['wh:sales_daily'], outputs: ['wh:sales_report'], domain: 'retail' });
   });
 
   after(async () => {
@@ -72,11 +74,11 @@ describe('web console (browser)', () => {
     assert.equal(await page.getByRole('link', { name: 'Audit log' }).count(), 0, 'no CISO pages in the navigation');
 
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Datasets' }).click();
-    await page.getByRole('link', { name: 'sales' }).waitFor();
+    await page.getByRole('link', { name: 'sales', exact: true }).waitFor();
     await page.getByLabel('Name starts with').fill('cust');
     await page.getByRole('button', { name: 'Search' }).click();
     await page.getByRole('link', { name: 'customers' }).waitFor();
-    assert.equal(await page.getByRole('link', { name: 'sales' }).count(), 0, 'the server filtered by name');
+    assert.equal(await page.getByRole('link', { name: 'sales', exact: true }).count(), 0, 'the server filtered by name');
     await s.screenshot(page, '02-ds-datasets');
 
     await page.getByRole('link', { name: 'customers' }).click();
@@ -190,7 +192,7 @@ describe('web console (browser)', () => {
     await page.getByRole('heading', { name: 'churn-predictor 1.0.0', level: 1 }).waitFor();
     await page.getByText('four-fifths rule violated').waitFor();
     assert.match((await page.getByRole('img', { name: 'Selection rate by sex' }).textContent()) ?? '', /female.*n=60.*< 4\/5/s);
-    await page.getByRole('link', { name: 'sales' }).waitFor();
+    await page.getByRole('link', { name: 'sales', exact: true }).waitFor();
     assert.match((await page.locator('.timeline').first().textContent()) ?? '', /registered in development/);
     await s.screenshot(page, '10-risk-card');
     await page.getByLabel(/Comment/).fill('Bias acknowledged; mitigation in 1.1');
@@ -232,6 +234,25 @@ describe('web console (browser)', () => {
     assert.equal((await fs.readFile(file)).subarray(0, 5).toString(), '%PDF-');
     await page.getByLabel(/A pack\.pdf/).setInputFiles(file);
     await page.getByText('genuine and unchanged').waitFor();
+    await page.context().close();
+  });
+
+  it('lineage explorer: from a dataset page to its graph, expanding a node, upstream only', async () => {
+    const page = await s.signIn('ds');
+    await page.goto(`${s.url}/datasets/wh/sales`);
+    await page.getByRole('link', { name: 'Show lineage' }).click();
+    const graph = page.getByRole('group', { name: 'Lineage graph' });
+    await graph.getByRole('button', { name: 'job daily_sales' }).waitFor();
+    await graph.getByRole('button', { name: 'dataset sales_daily' }).waitFor();
+    await s.screenshot(page, '13-ds-lineage');
+    await graph.getByRole('button', { name: 'dataset sales_report' }).focus();
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/sales_report/);
+    await page.getByRole('combobox', { name: 'Direction' }).selectOption('UPSTREAM');
+    await graph.getByRole('button', { name: 'job sales_report' }).waitFor();
+    await graph.getByRole('button', { name: 'dataset sales', exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Zoom out' }).click();
+    await s.screenshot(page, '14-ds-lineage-upstream');
     await page.context().close();
   });
 

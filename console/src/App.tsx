@@ -7,6 +7,7 @@ import { AuditPage } from './pages/Audit';
 import { DatasetPage } from './pages/Dataset';
 import { DatasetsPage } from './pages/Datasets';
 import { HomePage } from './pages/Home';
+import { LineagePage } from './pages/Lineage';
 import { ModelCardPage } from './pages/ModelCard';
 import { ModelsPage } from './pages/Models';
 import { MyRequestsPage } from './pages/MyRequests';
@@ -85,6 +86,7 @@ const NAV: { area: Area; to: string; label: string }[] = [
   { area: 'myRequests', to: '/my-requests', label: 'My requests' },
   { area: 'accessInbox', to: '/access-inbox', label: 'Access inbox' },
   { area: 'models', to: '/models', label: 'Models' },
+  { area: 'lineage', to: '/lineage', label: 'Lineage' },
   { area: 'reviews', to: '/reviews', label: 'Card reviews' },
   { area: 'access', to: '/access', label: 'Access & grants' },
   { area: 'audit', to: '/audit', label: 'Audit log' },
@@ -102,6 +104,7 @@ function route(path: string): { area?: Area; page: ReactNode } {
   if (path === '/my-requests') return { area: 'myRequests', page: <MyRequestsPage /> };
   if (path === '/access-inbox') return { area: 'accessInbox', page: <AccessInboxPage /> };
   if (path === '/models') return { area: 'models', page: <ModelsPage /> };
+  if (path === '/lineage') return { area: 'lineage', page: <LineagePage /> };
   if (path === '/reviews') return { area: 'reviews', page: <ReviewsPage /> };
   if ((m = path.match(/^\/cards\/([^/]+)$/))) return { area: 'models', page: <ModelCardPage id={decodeURIComponent(m[1] ?? '')} /> };
   if (path === '/access') return { area: 'access', page: <AccessPage /> };

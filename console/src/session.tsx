@@ -14,16 +14,16 @@ export function useMe(): Me {
  * Which console areas a role works in, mirroring the default policy (policies/policy.csv). It only
  * decides what the navigation offers; the API decides what anyone may actually read or change.
  */
-export type Area = 'datasets' | 'myRequests' | 'accessInbox' | 'models' | 'reviews' | 'access' | 'audit' | 'reports';
+export type Area = 'datasets' | 'myRequests' | 'accessInbox' | 'models' | 'reviews' | 'access' | 'audit' | 'reports' | 'lineage';
 
 const AREAS: Record<string, Area[]> = {
-  admin: ['datasets', 'myRequests', 'accessInbox', 'models', 'reviews', 'access', 'audit', 'reports'],
-  risk_officer: ['datasets', 'myRequests', 'accessInbox', 'models', 'reviews', 'reports'],
-  ciso: ['datasets', 'myRequests', 'accessInbox', 'models', 'access', 'audit', 'reports'],
-  compliance: ['datasets', 'myRequests', 'accessInbox', 'models', 'audit', 'reports'],
-  data_scientist: ['datasets', 'myRequests', 'models'],
-  data_owner: ['datasets', 'myRequests', 'accessInbox'],
-  model_owner: ['datasets', 'myRequests', 'models'],
+  admin: ['datasets', 'myRequests', 'accessInbox', 'models', 'reviews', 'access', 'audit', 'reports', 'lineage'],
+  risk_officer: ['datasets', 'myRequests', 'accessInbox', 'models', 'reviews', 'reports', 'lineage'],
+  ciso: ['datasets', 'myRequests', 'accessInbox', 'models', 'access', 'audit', 'reports', 'lineage'],
+  compliance: ['datasets', 'myRequests', 'accessInbox', 'models', 'audit', 'reports', 'lineage'],
+  data_scientist: ['datasets', 'myRequests', 'models', 'lineage'],
+  data_owner: ['datasets', 'myRequests', 'accessInbox', 'lineage'],
+  model_owner: ['datasets', 'myRequests', 'models', 'lineage'],
 };
 
 export function areasOf(roles: readonly string[]): Set<Area> {

@@ -58,6 +58,18 @@ export type GenerateReportInput = {
   to: string;
 };
 
+/** Which way a traversal follows the data */
+export type LineageDirection =
+  | 'BOTH'
+  | 'DOWNSTREAM'
+  | 'UPSTREAM';
+
+export type LineageNodeType =
+  | 'DATASET'
+  | 'DATASET_FIELD'
+  | 'JOB'
+  | 'MODEL_VERSION';
+
 export type ModelCardStatus =
   | 'APPROVED'
   | 'CHANGES_REQUESTED'
@@ -217,6 +229,28 @@ export type DatasetsQueryVariables = Exact<{
 
 
 export type DatasetsQuery = { datasets: { nodes: Array<{ nodeId: string, namespace: string, name: string, domain: string, owner: string | null, tags: Array<string>, updatedAt: string, description: string | null }>, pageInfo: { endCursor: string | null, hasNextPage: boolean } } };
+
+export type LineageQueryVariables = Exact<{
+  nodeId: string;
+  direction: LineageDirection;
+  depth: number;
+  asOf?: string | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type LineageQuery = { lineage: { partial: boolean, continuation: string | null, nodes: Array<{ id: string, type: LineageNodeType, name: string | null, namespace: string | null, field: string | null, distance: number, restricted: boolean, truncated: boolean, tags: Array<string> }>, edges: Array<{ origin: string, destination: string, masking: boolean | null }> } };
+
+export type ColumnLineageQueryVariables = Exact<{
+  nodeId: string;
+  direction: LineageDirection;
+  depth: number;
+  asOf?: string | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type ColumnLineageQuery = { columnLineage: { partial: boolean, continuation: string | null, nodes: Array<{ id: string, type: LineageNodeType, name: string | null, namespace: string | null, field: string | null, distance: number, restricted: boolean, truncated: boolean, tags: Array<string> }>, edges: Array<{ origin: string, destination: string, masking: boolean | null }> } };
 
 export type ModelCardPageQueryVariables = Exact<{
   id: string | number;
@@ -582,6 +616,68 @@ export const DatasetsDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<DatasetsQuery, DatasetsQueryVariables>;
+export const LineageDocument = new TypedDocumentString(`
+    query Lineage($nodeId: String!, $direction: LineageDirection!, $depth: Int!, $asOf: DateTime, $after: String) {
+  lineage(
+    nodeId: $nodeId
+    direction: $direction
+    depth: $depth
+    asOf: $asOf
+    after: $after
+    maxNodes: 150
+  ) {
+    partial
+    continuation
+    nodes {
+      id
+      type
+      name
+      namespace
+      field
+      distance
+      restricted
+      truncated
+      tags
+    }
+    edges {
+      origin
+      destination
+      masking
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<LineageQuery, LineageQueryVariables>;
+export const ColumnLineageDocument = new TypedDocumentString(`
+    query ColumnLineage($nodeId: String!, $direction: LineageDirection!, $depth: Int!, $asOf: DateTime, $after: String) {
+  columnLineage(
+    nodeId: $nodeId
+    direction: $direction
+    depth: $depth
+    asOf: $asOf
+    after: $after
+    maxNodes: 150
+  ) {
+    partial
+    continuation
+    nodes {
+      id
+      type
+      name
+      namespace
+      field
+      distance
+      restricted
+      truncated
+      tags
+    }
+    edges {
+      origin
+      destination
+      masking
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ColumnLineageQuery, ColumnLineageQueryVariables>;
 export const ModelCardPageDocument = new TypedDocumentString(`
     query ModelCardPage($id: ID!) {
   modelCard(id: $id) {

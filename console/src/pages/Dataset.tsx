@@ -118,6 +118,9 @@ export function DatasetPage({ namespace, name }: { namespace: string; name: stri
                   <dd>{when(dataset.updatedAt)}</dd>
                 </div>
               </dl>
+              <p>
+                <Link to={`/lineage?node=${encodeURIComponent(dataset.nodeId)}`}>Show lineage</Link>
+              </p>
               <h2>Schema and personal data</h2>
               {dataset.fields.length === 0 ? (
                 <Empty>No schema has been reported for this dataset yet.</Empty>
