@@ -212,7 +212,10 @@ export class ReportService implements OnModuleInit, OnModuleDestroy {
       if (wait) await new Promise((resolve) => setTimeout(resolve, wait));
       const claimed = await this.repository.claim(id, this.runner, new Date());
       if (claimed) return this.run(claimed);
-      if (await this.repository.find(id)) return; // another process took it, or it already ran
+      // Another process took it, or it already ran. A row still queued committed between the claim and
+      // this read: claim it on the next round rather than abandon it.
+      const row = await this.repository.find(id);
+      if (row && row.status !== 'queued') return;
     }
     // Never committed (the mutation rolled back): nothing to run.
   }
