@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type FormEvent, type PointerEvent as ReactPointerEvent, type WheelEvent } from 'react';
+import { useEffect, useMemo, useRef, useState, type FormEvent, type PointerEvent as ReactPointerEvent, type WheelEvent } from 'react';
 import { gql } from '../api';
 import { graphql } from '../gql';
 import type { LineageDirection, LineageQuery } from '../gql/graphql';
@@ -92,6 +92,20 @@ function layout(graph: Graph, start: string): Map<string, { x: number; y: number
   return pos;
 }
 
+const VIEW_W = 1180;
+const VIEW_H = 520;
+
+/** The view that shows the whole graph (never enlarged beyond 1:1). */
+function fit(pos: Map<string, { x: number; y: number }>): { x: number; y: number; scale: number } {
+  const points = [...pos.values()];
+  if (points.length === 0) return { x: -40, y: -40, scale: 1 };
+  const minX = Math.min(...points.map((p) => p.x)) - 40;
+  const minY = Math.min(...points.map((p) => p.y)) - 40;
+  const w = Math.max(...points.map((p) => p.x)) + NODE_W + 40 - minX;
+  const h = Math.max(...points.map((p) => p.y)) + NODE_H + 40 - minY;
+  return { x: minX, y: minY, scale: Math.max(0.3, Math.min(1, VIEW_W / w, VIEW_H / h)) };
+}
+
 function merge(a: Graph | undefined, b: Graph): Graph {
   if (!a) return b;
   const nodes = new Map(a.nodes.map((n) => [n.id, n]));
@@ -145,7 +159,11 @@ export function LineagePage() {
     e.preventDefault();
     setQuery({ node: draft.trim() });
   };
-  const pos = graph ? layout(graph, graph.nodes.find((n) => n.distance === 0)?.id ?? node) : new Map<string, { x: number; y: number }>();
+  const pos = useMemo(
+    () => (graph ? layout(graph, graph.nodes.find((n) => n.distance === 0)?.id ?? node) : new Map<string, { x: number; y: number }>()),
+    [graph, node],
+  );
+  useEffect(() => setView(fit(pos)), [pos]);
   const onWheel = (e: WheelEvent) => setView((v) => ({ ...v, scale: Math.min(3, Math.max(0.3, v.scale * (e.deltaY < 0 ? 1.1 : 0.9))) }));
   const onDown = (e: ReactPointerEvent) => {
     drag.current = { x: e.clientX, y: e.clientY };
@@ -208,8 +226,8 @@ export function LineagePage() {
             <button type="button" aria-label="Zoom out" onClick={() => setView((v) => ({ ...v, scale: Math.max(0.3, v.scale / 1.2) }))}>
               −
             </button>
-            <button type="button" onClick={() => setView({ x: -40, y: -40, scale: 1 })}>
-              Reset view
+            <button type="button" onClick={() => setView(fit(pos))}>
+              Fit to view
             </button>
             <span className="muted">
               {graph.nodes.length} nodes, {graph.edges.length} edges{graph.partial ? ' — partial' : ''}
@@ -274,8 +292,8 @@ function LineageSvg({
   onUp: () => void;
   expand: (n: GraphNode) => void;
 }) {
-  const width = 1180;
-  const height = 520;
+  const width = VIEW_W;
+  const height = VIEW_H;
   return (
     <svg
       className="graph"
