@@ -209,6 +209,7 @@ describe('web console (browser)', () => {
     const page = await s.signIn('ds');
     await page.getByRole('link', { name: 'Models' }).first().click();
     await page.getByRole('rowheader', { name: 'churn-predictor' }).waitFor();
+    await page.getByText('No model has gone quiet').waitFor();
     await page.getByRole('combobox', { name: 'Risk tier' }).selectOption('HIGH');
     await page.getByText('No model matches these filters').waitFor();
     await page.getByRole('combobox', { name: 'Risk tier' }).selectOption('LIMITED');

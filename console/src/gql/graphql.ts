@@ -294,6 +294,11 @@ export type ModelsQueryVariables = Exact<{
 
 export type ModelsQuery = { models: { nodes: Array<{ id: string, name: string, domain: string, owner: string, riskTier: RiskTier, versions: Array<{ id: string, version: string, stage: ModelStage, cardStatus: ModelCardStatus, cardRevision: number, createdAt: string }> }>, pageInfo: { endCursor: string | null, hasNextPage: boolean } } };
 
+export type PredictionVolumeAlertsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type PredictionVolumeAlertsQuery = { predictionVolumeAlerts: Array<{ modelName: string, lastHourCount: number, threshold: number, since: string | null }> };
+
 export type MyAccessRequestsQueryVariables = Exact<{
   first: number;
   after?: string | null | undefined;
@@ -804,6 +809,16 @@ export const ModelsDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<ModelsQuery, ModelsQueryVariables>;
+export const PredictionVolumeAlertsDocument = new TypedDocumentString(`
+    query PredictionVolumeAlerts {
+  predictionVolumeAlerts {
+    modelName
+    lastHourCount
+    threshold
+    since
+  }
+}
+    `) as unknown as TypedDocumentString<PredictionVolumeAlertsQuery, PredictionVolumeAlertsQueryVariables>;
 export const MyAccessRequestsDocument = new TypedDocumentString(`
     query MyAccessRequests($first: Int!, $after: String, $status: AccessRequestStatus) {
   myAccessRequests(first: $first, after: $after, status: $status) {

@@ -2,7 +2,7 @@ import { useQuery } from '../api';
 import { graphql } from '../gql';
 import type { ModelCardStatus, ModelStage, RiskTier } from '../gql/graphql';
 import { Link, setQuery, useLocation } from '../router';
-import { Badge, Empty, PageTitle, Pager, QueryView, human, statusTone, useCursorPages } from '../ui';
+import { Badge, Empty, PageTitle, Pager, QueryView, human, statusTone, useCursorPages, when } from '../ui';
 
 export const ModelsDocument = graphql(`
   query Models($first: Int!, $after: String, $domain: String, $riskTier: RiskTier, $stage: ModelStage, $reviewStatus: ModelCardStatus) {
@@ -30,6 +30,43 @@ export const ModelsDocument = graphql(`
   }
 `);
 
+const VolumeAlertsDocument = graphql(`
+  query PredictionVolumeAlerts {
+    predictionVolumeAlerts {
+      modelName
+      lastHourCount
+      threshold
+      since
+    }
+  }
+`);
+
+/** Models whose prediction volume dropped below their hourly minimum. */
+function VolumeAlerts() {
+  const state = useQuery(VolumeAlertsDocument, {});
+  return (
+    <section className="panel" aria-labelledby="alerts-h">
+      <h2 id="alerts-h">Prediction volume alerts</h2>
+      <QueryView state={state} what="volume alerts">
+        {({ predictionVolumeAlerts: alerts }) =>
+          alerts.length === 0 ? (
+            <p className="muted">No model has gone quiet: every model with a minimum hourly volume is above it.</p>
+          ) : (
+            <ul>
+              {alerts.map((a) => (
+                <li key={a.modelName}>
+                  <Badge tone="bad">volume drop</Badge> <strong>{a.modelName}</strong>: {a.lastHourCount} predictions in the last hour, minimum {a.threshold}
+                  {a.since && <span className="muted"> (since {when(a.since)})</span>}
+                </li>
+              ))}
+            </ul>
+          )
+        }
+      </QueryView>
+    </section>
+  );
+}
+
 const TIERS: RiskTier[] = ['UNACCEPTABLE', 'HIGH', 'LIMITED', 'MINIMAL'];
 const STAGES: ModelStage[] = ['DEVELOPMENT', 'STAGING', 'PRODUCTION', 'RETIRED'];
 const REVIEW: ModelCardStatus[] = ['DRAFT', 'IN_REVIEW', 'CHANGES_REQUESTED', 'APPROVED'];
@@ -49,6 +86,7 @@ export function ModelsPage() {
   return (
     <section>
       <PageTitle sub="Models you may read, by name. Filters run on the server.">Models</PageTitle>
+      <VolumeAlerts />
       <div className="filters" role="group" aria-label="Filter models">
         <label>
           Domain
