@@ -80,7 +80,7 @@ export function AccessInboxPage() {
   const state = useQuery(AccessInboxDocument, { first: 20, after: pages.after });
   return (
     <section>
-      <PageTitle sub="Requests the access rules escalated to you, oldest decisions first to go.">Access inbox</PageTitle>
+      <PageTitle sub="Requests the access rules escalated to you, with the facts they used.">Access inbox</PageTitle>
       <QueryView state={state} what="escalated requests">
         {({ accessRequests: page }) =>
           page.nodes.length === 0 ? (
