@@ -3,7 +3,7 @@ import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.charter/**', 'eslint.config.mjs'] },
+  { ignores: ['dist/**', 'node_modules/**', '.charter/**', 'eslint.config.mjs', 'console/dist/**', 'console/src/gql/**'] },
   eslint.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

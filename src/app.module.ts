@@ -12,6 +12,7 @@ import { AuthzModule } from './authz/authz.module';
 import { formatGraphqlErrors } from './common/graphql/error-formatter';
 import { PINO_LOGGER } from './common/logger';
 import { ConfigModule } from './config/config.module';
+import { ConsoleModule } from './console/console.module';
 import { CHARTER_CONFIG, type CharterConfig } from './config/config';
 import { DatabaseModule } from './database/database.module';
 import { GovernanceAuditModule } from './governance-audit/governance-audit.module';
@@ -52,6 +53,7 @@ export class AppModule {
         AccessModule,
         ReportsModule,
         PredictionsModule,
+        ConsoleModule,
         GraphQLModule.forRootAsync<MercuriusDriverConfig>({
           driver: MercuriusDriver,
           inject: [CHARTER_CONFIG],

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import type { Logger } from 'pino';
 import { createCharterApp } from './app.factory';
 import { DEMO_USERS } from './auth/dev-idp/demo-users';
-import { startDevIdentityProvider, type RunningDevIdentityProvider } from './auth/dev-idp/dev-identity-provider';
+import { DEV_CONSOLE_REDIRECT_URIS, startDevIdentityProvider, type RunningDevIdentityProvider } from './auth/dev-idp/dev-identity-provider';
 import { writeDevIdpState } from './auth/dev-idp/dev-idp-client';
 import type { CharterConfig } from './config/config';
 import { startEmbeddedPostgres, takeOverShutdownSignals, type RunningEmbeddedPostgres } from './database/embedded-postgres';
@@ -52,6 +52,8 @@ export async function startCharter(config: CharterConfig, logger: Logger): Promi
         audience: config.oidc.audience,
         rolesClaim: config.oidc.rolesClaim,
         keysFile: path.join(config.dataDir, 'dev-idp-keys.json'),
+        // The console signs in on whichever port Charter listens (and on Vite's dev server).
+        consoleRedirectUris: [...new Set([`http://localhost:${config.port}/auth/callback`, ...DEV_CONSOLE_REDIRECT_URIS])],
       });
       await writeDevIdpState(config.dataDir, devIdp.issuer);
       issuerUrl = devIdp.issuer;

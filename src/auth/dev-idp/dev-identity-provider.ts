@@ -58,6 +58,8 @@ export interface DevIdentityProviderOptions {
   keysFile: string;
   /** Access token lifetime, default 3600. */
   accessTokenTtlSeconds?: number;
+  /** Sign-in callbacks of the web console; default DEV_CONSOLE_REDIRECT_URIS (Charter on port 4000, Vite's dev server). */
+  consoleRedirectUris?: readonly string[];
 }
 
 export interface RunningDevIdentityProvider {
@@ -127,7 +129,7 @@ function buildConfiguration(o: DevIdentityProviderOptions, keys: JWK[], errors: 
         token_endpoint_auth_method: 'none',
         grant_types: ['authorization_code', 'refresh_token'],
         response_types: ['code'],
-        redirect_uris: [...DEV_CONSOLE_REDIRECT_URIS],
+        redirect_uris: [...(o.consoleRedirectUris ?? DEV_CONSOLE_REDIRECT_URIS)],
       },
     ],
     scopes: ['openid', 'profile', 'email', 'offline_access'],

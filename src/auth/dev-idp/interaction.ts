@@ -16,7 +16,11 @@ function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-function sendHtml(res: http.ServerResponse, status: number, title: string, body: string): void {
+/**
+ * `formTarget`: the client's redirect origin. Browsers apply form-action to the redirects that follow
+ * a form post too, and a successful sign-in redirects (via the authorization endpoint) to the client.
+ */
+function sendHtml(res: http.ServerResponse, status: number, title: string, body: string, formTarget?: string): void {
   const html = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)}</title>
@@ -28,11 +32,11 @@ button{margin-top:1rem;padding:.5rem 1rem}.error{color:#b42318}.hint{color:#5760
   res.setHeader('Content-Type', 'text/html; charset=utf-8');
   res.setHeader('Cache-Control', 'no-store');
   res.setHeader('X-Frame-Options', 'DENY');
-  res.setHeader('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'");
+  res.setHeader('Content-Security-Policy', `default-src 'none'; style-src 'unsafe-inline'; form-action 'self'${formTarget ? ` ${formTarget}` : ''}`);
   res.end(html);
 }
 
-function loginPage(res: http.ServerResponse, uid: string, clientName: string, error?: string, username = ''): void {
+function loginPage(res: http.ServerResponse, uid: string, clientName: string, redirectOrigin: string | undefined, error?: string, username = ''): void {
   const users = DEMO_USERS.map((u) => `<code>${escapeHtml(u.username)}</code>`).join(', ');
   sendHtml(
     res,
@@ -47,6 +51,7 @@ ${error ? `<p class="error">${escapeHtml(error)}</p>` : ''}
 <button type="submit">Sign in</button>
 </form>
 <p class="hint">Demo users: ${users}. The password is the username.</p>`,
+    redirectOrigin,
   );
 }
 
@@ -76,10 +81,12 @@ async function handleInteraction(provider: Provider, uid: string, req: http.Inco
   const clientId = typeof details.params.client_id === 'string' ? details.params.client_id : '';
   const client = await provider.Client.find(clientId);
   const clientName = client?.clientName ?? clientId;
+  // oidc-provider checked redirect_uri against the client's registered URIs before this interaction began.
+  const redirectOrigin = typeof details.params.redirect_uri === 'string' ? URL.parse(details.params.redirect_uri)?.origin : undefined;
 
   if (details.prompt.name === 'login') {
     if (req.method === 'GET') {
-      loginPage(res, uid, clientName);
+      loginPage(res, uid, clientName, redirectOrigin);
       return;
     }
     if (req.method !== 'POST') {
@@ -92,7 +99,7 @@ async function handleInteraction(provider: Provider, uid: string, req: http.Inco
     const username = form.get('username') ?? '';
     const user = findDemoUserByUsername(username);
     if (!user || !passwordMatches(user, form.get('password') ?? '')) {
-      loginPage(res, uid, clientName, 'Invalid username or password.', username);
+      loginPage(res, uid, clientName, redirectOrigin, 'Invalid username or password.', username);
       return;
     }
     await provider.interactionFinished(req, res, { login: { accountId: user.sub } }, { mergeWithLastSubmission: false });

@@ -1,0 +1,356 @@
+import { useState, type FormEvent } from 'react';
+import { useMutation, useQuery } from '../api';
+import { graphql } from '../gql';
+import type { ModelCardPageQuery } from '../gql/graphql';
+import { Link } from '../router';
+import { areasOf, useMe } from '../session';
+import { Badge, Empty, ErrorBox, Loading, PageTitle, QueryView, human, statusTone, when } from '../ui';
+
+const ModelCardDocument = graphql(`
+  query ModelCardPage($id: ID!) {
+    modelCard(id: $id) {
+      id
+      modelName
+      version
+      modelVersionId
+      status
+      currentRevision
+      approvals
+      requiredApprovals
+      content
+      reviews {
+        action
+        actor
+        comment
+        createdAt
+        revision
+        signatureValid
+      }
+    }
+    modelVersion(id: $id) {
+      id
+      stage
+      framework
+      trainingRunId
+      datasets {
+        nodeId
+        role
+      }
+      stageHistory {
+        from
+        to
+        changedAt
+        changedBy
+        reason
+      }
+    }
+    biasReports(modelVersionId: $id, first: 3) {
+      nodes {
+        id
+        protectedAttribute
+        createdAt
+        cardRevision
+        minGroupSize
+        fourFifthsRuleViolated
+        withinThresholds
+        violations
+        demographicParityRatio {
+          value
+        }
+        groups {
+          group
+          count
+          belowMinimum
+          selectionRate {
+            value
+          }
+        }
+      }
+    }
+  }
+`);
+
+const CardDiffDocument = graphql(`
+  query ModelCardDiff($id: ID!, $from: Int!, $to: Int!) {
+    modelCard(id: $id) {
+      id
+      diff(from: $from, to: $to) {
+        path
+        op
+        before
+        after
+      }
+    }
+  }
+`);
+
+const ApproveDocument = graphql(`
+  mutation ApproveModelCard($input: ApproveModelCardInput!) {
+    approveModelCard(input: $input) {
+      id
+      status
+      approvals
+      requiredApprovals
+    }
+  }
+`);
+
+const RequestChangesDocument = graphql(`
+  mutation RequestModelCardChanges($input: RequestChangesInput!) {
+    requestModelCardChanges(input: $input) {
+      id
+      status
+    }
+  }
+`);
+
+type Card = ModelCardPageQuery['modelCard'];
+type Bias = ModelCardPageQuery['biasReports']['nodes'][number];
+
+export function ModelCardPage({ id }: { id: string }) {
+  const state = useQuery(ModelCardDocument, { id });
+  return (
+    <section>
+      <p className="crumbs">
+        <Link to="/models">Models</Link>
+      </p>
+      <QueryView state={state} what="the model card">
+        {({ modelCard: card, modelVersion, biasReports }) => (
+          <>
+            <PageTitle
+              sub={`Revision ${card.currentRevision} · ${card.approvals}/${card.requiredApprovals} approvals`}
+            >{`${card.modelName} ${card.version}`}</PageTitle>
+            <p>
+              <Badge tone={statusTone(card.status)}>card {human(card.status)}</Badge> <Badge>{human(modelVersion.stage)}</Badge>
+            </p>
+            <ReviewActions card={card} onDone={state.reload} />
+            <h2>Changes since the last approval</h2>
+            <CardDiff card={card} />
+            <h2>Bias</h2>
+            {biasReports.nodes.length === 0 ? (
+              <Empty>No bias report has been computed for this version.</Empty>
+            ) : (
+              biasReports.nodes.map((b) => <BiasChart key={b.id} report={b} />)
+            )}
+            <h2>Card sections</h2>
+            <Sections content={card.content} />
+            <h2>Training data</h2>
+            {modelVersion.datasets.length === 0 ? (
+              <Empty>No dataset is linked to this version.</Empty>
+            ) : (
+              <ul>
+                {modelVersion.datasets.map((d) => {
+                  const [, ns = '', name = ''] = /^dataset:(.*):([^:]+)$/.exec(d.nodeId) ?? [];
+                  return (
+                    <li key={d.nodeId}>
+                      <Link to={`/datasets/${encodeURIComponent(ns)}/${encodeURIComponent(name)}`}>{name || d.nodeId}</Link>{' '}
+                      <span className="muted">({human(d.role)})</span>
+                    </li>
+                  );
+                })}
+              </ul>
+            )}
+            <h2>Stage history</h2>
+            <ol className="timeline">
+              {modelVersion.stageHistory.map((s, i) => (
+                <li key={i}>
+                  {when(s.changedAt)}: {s.from ? `${human(s.from)} → ` : 'registered in '}
+                  {human(s.to)} <span className="muted">by {s.changedBy}</span>
+                  {s.reason && ` — ${s.reason}`}
+                </li>
+              ))}
+            </ol>
+            <h2>Review trail</h2>
+            {card.reviews.length === 0 ? (
+              <Empty>No review activity yet.</Empty>
+            ) : (
+              <ol className="timeline">
+                {card.reviews.map((r, i) => (
+                  <li key={i}>
+                    {when(r.createdAt)}: <strong>{human(r.action)}</strong> of revision {r.revision} by {r.actor}
+                    {r.signatureValid === false && <Badge tone="bad">signature no longer valid</Badge>}
+                    {r.comment && <blockquote>{r.comment}</blockquote>}
+                  </li>
+                ))}
+              </ol>
+            )}
+          </>
+        )}
+      </QueryView>
+    </section>
+  );
+}
+
+function ReviewActions({ card, onDone }: { card: Card; onDone: () => void }) {
+  const me = useMe();
+  const [comment, setComment] = useState('');
+  const [approve, approving] = useMutation(ApproveDocument);
+  const [requestChanges, requesting] = useMutation(RequestChangesDocument);
+  if (!areasOf(me.roles).has('reviews') || card.status !== 'IN_REVIEW') return null;
+  const done = (ok: unknown) => {
+    if (ok) {
+      setComment('');
+      onDone();
+    }
+  };
+  const onApprove = async (e: FormEvent) => {
+    e.preventDefault();
+    done(await approve({ input: { modelVersionId: card.modelVersionId, revision: card.currentRevision, comment: comment || undefined } }));
+  };
+  return (
+    <form className="panel stack" onSubmit={(e) => void onApprove(e)} aria-labelledby="review-h">
+      <h2 id="review-h">Your review</h2>
+      <p className="muted">
+        {card.requiredApprovals > 1
+          ? `This model's risk tier needs ${card.requiredApprovals} distinct approvers; ${card.approvals} so far.`
+          : 'One approval approves this card.'}
+      </p>
+      <label>
+        Comment (required to request changes)
+        <textarea rows={3} value={comment} onChange={(e) => setComment(e.target.value)} />
+      </label>
+      <div className="actions">
+        <button type="submit" className="primary" disabled={approving.pending}>
+          Approve revision {card.currentRevision}
+        </button>
+        <button
+          type="button"
+          disabled={requesting.pending || comment.trim() === ''}
+          onClick={() => void requestChanges({ input: { modelVersionId: card.modelVersionId, comment } }).then(done)}
+        >
+          Request changes
+        </button>
+      </div>
+      {approving.error && <ErrorBox error={approving.error} />}
+      {requesting.error && <ErrorBox error={requesting.error} />}
+    </form>
+  );
+}
+
+function CardDiff({ card }: { card: Card }) {
+  const lastApproved = [...card.reviews].reverse().find((r) => r.action === 'approve' && r.revision < card.currentRevision)?.revision;
+  const from = lastApproved ?? 1;
+  const state = useQuery(CardDiffDocument, { id: card.modelVersionId, from, to: card.currentRevision }, from === card.currentRevision);
+  if (from === card.currentRevision) return <Empty>This is the first revision: everything below is new.</Empty>;
+  if (state.error) return <ErrorBox error={state.error} retry={state.reload} />;
+  if (!state.data) return <Loading what="the changes" />;
+  const changes = state.data.modelCard.diff;
+  return (
+    <>
+      <p className="muted">
+        From revision {from} {lastApproved ? '(last approved)' : '(first)'} to {card.currentRevision}.
+      </p>
+      {changes.length === 0 ? (
+        <Empty>No field changed.</Empty>
+      ) : (
+        <table className="diff">
+          <thead>
+            <tr>
+              <th scope="col">Field</th>
+              <th scope="col">Change</th>
+              <th scope="col">Before</th>
+              <th scope="col">After</th>
+            </tr>
+          </thead>
+          <tbody>
+            {changes.map((c) => (
+              <tr key={c.path}>
+                <td>
+                  <code>{c.path}</code>
+                </td>
+                <td>{c.op}</td>
+                <td className="before">{show(c.before)}</td>
+                <td className="after">{show(c.after)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </>
+  );
+}
+
+function show(value: unknown): string {
+  if (value === undefined || value === null) return '—';
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+function Sections({ content }: { content: unknown }) {
+  if (!content || typeof content !== 'object') return <Empty>The card has no content.</Empty>;
+  return (
+    <div className="sections">
+      {Object.entries(content as Record<string, unknown>).map(([key, value]) => (
+        <details key={key} open={key === 'model_details'}>
+          <summary>{human(key)}</summary>
+          <pre>{JSON.stringify(value, null, 2)}</pre>
+        </details>
+      ))}
+    </div>
+  );
+}
+
+/** Selection rate per group as bars, with the four-fifths line (80 % of the highest rate). */
+function BiasChart({ report }: { report: Bias }) {
+  const groups = report.groups.filter((g) => g.selectionRate.value !== null);
+  const max = Math.max(0, ...groups.map((g) => (g.belowMinimum ? 0 : (g.selectionRate.value ?? 0))));
+  const threshold = max * 0.8;
+  const width = 560;
+  const bar = 26;
+  const labelW = 150;
+  const height = groups.length * (bar + 10) + 30;
+  const x = (v: number) => labelW + (v / Math.max(max, 0.0001)) * (width - labelW - 120);
+  return (
+    <figure className="panel">
+      <figcaption>
+        <strong>{report.protectedAttribute}</strong>: selection rate per group (revision {report.cardRevision}, {when(report.createdAt)}).{' '}
+        {report.fourFifthsRuleViolated ? <Badge tone="bad">four-fifths rule violated</Badge> : <Badge tone="good">four-fifths rule met</Badge>}{' '}
+        {!report.withinThresholds && <Badge tone="bad">outside the risk tier's thresholds</Badge>}
+        {report.demographicParityRatio.value !== null && <span className="muted"> parity ratio {report.demographicParityRatio.value?.toFixed(2)}</span>}
+      </figcaption>
+      <svg
+        width={width}
+        height={height}
+        className="chart"
+        viewBox={`0 0 ${width} ${height}`}
+        role="img"
+        aria-label={`Selection rate by ${report.protectedAttribute}`}
+      >
+        {groups.map((g, i) => {
+          const v = g.selectionRate.value ?? 0;
+          const flagged = !g.belowMinimum && v < threshold;
+          const y = 10 + i * (bar + 10);
+          return (
+            <g key={g.group}>
+              <text x={0} y={y + bar / 2 + 5} className="chart-label">
+                {g.group}
+              </text>
+              <rect
+                x={labelW}
+                y={y}
+                width={Math.max(1, x(v) - labelW)}
+                height={bar}
+                className={g.belowMinimum ? 'bar-muted' : flagged ? 'bar-bad' : 'bar-ok'}
+              />
+              <text x={x(v) + 6} y={y + bar / 2 + 5} className="chart-value">
+                {(v * 100).toFixed(1)}% n={g.count}
+                {flagged ? ' ⚠ < 4/5' : ''}
+                {g.belowMinimum ? ' (too few)' : ''}
+              </text>
+            </g>
+          );
+        })}
+        <line x1={x(threshold)} x2={x(threshold)} y1={0} y2={height - 14} className="threshold" />
+        <text x={x(threshold)} y={height - 2} className="chart-value" textAnchor="middle">
+          4/5 of highest
+        </text>
+      </svg>
+      {report.violations.length > 0 && (
+        <ul>
+          {report.violations.map((v) => (
+            <li key={v}>{v}</li>
+          ))}
+        </ul>
+      )}
+    </figure>
+  );
+}
