@@ -123,6 +123,10 @@ describe('lineage catalog: datasets, jobs, runs and their curation', () => {
     assert.deepEqual(names(await search('tag: "PII"')), ['dataset:shop:raw.orders'], 'finance datasets are hidden from data scientists');
     assert.deepEqual(names(await search('tag: "PII"', 'risk')), ['dataset:fin:ledger', 'dataset:shop:raw.orders']);
     assert.deepEqual(names(await search('owner: "alice"')), ['dataset:shop:raw.orders', 'dataset:shop:raw_payments']);
+    await db.query(`UPDATE lineage_datasets SET sensitivity = 'confidential' WHERE name = 'raw.orders'`);
+    assert.deepEqual(names(await search('sensitivity: CONFIDENTIAL')), ['dataset:shop:raw.orders']);
+    const withSensitivity = await gql<{ datasets: { nodes: { sensitivity: string }[] } }>('{ datasets(namePrefix: "raw.orders") { nodes { sensitivity } } }');
+    assert.deepEqual(withSensitivity.data!.datasets.nodes, [{ sensitivity: 'CONFIDENTIAL' }]);
     const all: string[] = [];
     let after: string | null = null;
     for (let i = 0; i < 10; i++) {

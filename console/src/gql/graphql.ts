@@ -52,7 +52,7 @@ export type GenerateReportInput = {
   /** Start of the period (inclusive) */
   from: string;
   kind: ReportKind;
-  /** dataset:<namespace>:<name> for a dataset access pack */
+  /** dataset:<namespace>:<name> for a dataset access pack, model:<model name>:<version> for a model audit pack */
   target: string;
   /** End of the period (exclusive) */
   to: string;

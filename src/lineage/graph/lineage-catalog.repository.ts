@@ -18,6 +18,7 @@ export interface DatasetDetailsRow {
   source_name: string | null;
   source_uri: string | null;
   tags: string[];
+  sensitivity: string;
   facets: Record<string, unknown>;
   created_at: Date;
   updated_at: Date;
@@ -90,6 +91,7 @@ export interface DatasetSearch {
   tag?: string | null;
   owner?: string | null;
   domain?: string | null;
+  sensitivity?: string | null;
   sort: DatasetSortKey;
   /** Keyset position: [namespace, name] for NAME, [updated_at, id] for UPDATED_AT. */
   after?: [string, string] | null;
@@ -106,7 +108,7 @@ export class LineageCatalogRepository {
   async findDatasetDetails(ids: string[], asOf: Date | null): Promise<DatasetDetailsRow[]> {
     if (ids.length === 0) return [];
     return this.tx.query<DatasetDetailsRow>(
-      `SELECT d.id, d.namespace, d.name, d.domain, d.owner, d.description, d.source_name, d.source_uri, d.tags, d.facets,
+      `SELECT d.id, d.namespace, d.name, d.domain, d.owner, d.description, d.source_name, d.source_uri, d.tags, d.sensitivity, d.facets,
               d.created_at, d.updated_at, v.id AS version_id, v.valid_from AS version_valid_from, v.fields AS version_fields,
               COALESCE((SELECT jsonb_agg(jsonb_build_object('name', f.name, 'type', f.type, 'description', f.description, 'tags', f.tags) ORDER BY f.name)
                         FROM lineage_dataset_fields f WHERE f.dataset_id = d.id), '[]'::jsonb) AS current_fields,
@@ -166,6 +168,7 @@ export class LineageCatalogRepository {
       add((p) => `(d.tags @> ARRAY[${p}::text] OR d.id IN (SELECT f.dataset_id FROM lineage_dataset_fields f WHERE f.tags @> ARRAY[${p}::text]))`, search.tag);
     if (search.owner) add((p) => `d.owner = ${p}`, search.owner);
     if (search.domain) add((p) => `d.domain = ${p}`, search.domain);
+    if (search.sensitivity) add((p) => `d.sensitivity = ${p}`, search.sensitivity);
     const byName = search.sort === 'NAME';
     if (search.after) {
       if (byName) add((a, b) => `(d.namespace, d.name) > (${a}, ${b})`, ...search.after);

@@ -7,6 +7,7 @@ import type { DatasetDetailsRow, FieldRow, JobDetailsRow } from './lineage-catal
 import type { RunView } from './lineage-catalog.service';
 import type { GraphNodeView, GraphView, ImpactView } from './lineage-graph.service';
 import { formatNodeId } from './node-id';
+import type { Sensitivity } from './dto/sensitivity.enum';
 
 /** Rows and service views to GraphQL types: the schema never exposes a row's shape. */
 
@@ -85,6 +86,7 @@ export function toDataset(row: DatasetDetailsRow): DatasetType {
     sourceName: row.source_name,
     sourceUri: row.source_uri,
     tags: row.tags,
+    sensitivity: row.sensitivity as Sensitivity,
     fields: datasetFields(row),
     version: row.version_id ? { id: row.version_id, validFrom: row.version_valid_from! } : null,
     facets: row.facets,

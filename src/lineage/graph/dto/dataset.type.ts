@@ -2,6 +2,7 @@ import { Field, ID, ObjectType } from '@nestjs/graphql';
 import { LineageNodeFields } from './lineage-node.type';
 import GraphQLJSON from 'graphql-type-json';
 import { ConnectionType } from '../../../common/graphql/pagination';
+import { Sensitivity } from './sensitivity.enum';
 
 @ObjectType('DatasetField')
 export class DatasetFieldType {
@@ -37,6 +38,9 @@ export class DatasetType extends LineageNodeFields {
 
   @Field(() => [String])
   tags!: string[];
+
+  @Field(() => Sensitivity, { description: 'Set by PII scans (or curation); access rules decide by it' })
+  sensitivity!: Sensitivity;
 
   @Field(() => [DatasetFieldType], { description: 'The fields of `version` (current tags)' })
   fields!: DatasetFieldType[];

@@ -1,5 +1,6 @@
 import { ArgsType, Field, registerEnumType } from '@nestjs/graphql';
 import { PageArgs } from '../../../common/graphql/pagination';
+import { Sensitivity } from './sensitivity.enum';
 
 export enum DatasetSort {
   NAME = 'NAME',
@@ -23,6 +24,9 @@ export class DatasetsArgs extends PageArgs {
 
   @Field(() => String, { nullable: true })
   domain?: string | null;
+
+  @Field(() => Sensitivity, { nullable: true })
+  sensitivity?: Sensitivity | null;
 
   @Field(() => DatasetSort, { defaultValue: DatasetSort.NAME })
   sort: DatasetSort = DatasetSort.NAME;

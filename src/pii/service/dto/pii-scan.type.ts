@@ -1,5 +1,8 @@
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { ConnectionType } from '../../../common/graphql/pagination';
+import { Sensitivity } from '../../../lineage/graph/dto/sensitivity.enum';
+
+export { Sensitivity };
 
 export enum PiiScanStatus {
   QUEUED = 'queued',
@@ -8,14 +11,6 @@ export enum PiiScanStatus {
   FAILED = 'failed',
 }
 registerEnumType(PiiScanStatus, { name: 'PiiScanStatus' });
-
-export enum Sensitivity {
-  PUBLIC = 'public',
-  INTERNAL = 'internal',
-  CONFIDENTIAL = 'confidential',
-  RESTRICTED = 'restricted',
-}
-registerEnumType(Sensitivity, { name: 'Sensitivity', description: 'Derived from the personal types found, by the rules in policies/pii-thresholds.yaml' });
 
 @ObjectType()
 export class PiiEntityFindingType {
