@@ -209,13 +209,21 @@ describe('dataset access requests, grants and the decision API', () => {
     const self = await gql('ds', `mutation { approveAccessRequest(input: { requestId: "${escalated.request.id}" }) { request { status } } }`);
     assert.equal(self.errors?.[0]?.extensions?.code, 'FORBIDDEN', 'data scientists do not review');
 
+    const tooLong = await gql(
+      'owner',
+      `mutation { approveAccessRequest(input: { requestId: "${escalated.request.id}", durationDays: 31 }) { request { status } } }`,
+    );
+    assert.equal(tooLong.errors?.[0]?.extensions?.field, 'input.durationDays', 'an owner may shorten the duration, not extend it');
+    // The owner approves for a shorter time than the 30 days asked.
     const approved = await gql<{ approveAccessRequest: Decision }>(
       'owner',
-      `mutation { approveAccessRequest(input: { requestId: "${escalated.request.id}", note: "quarterly reconciliation" }) { ${DECISION} } }`,
+      `mutation { approveAccessRequest(input: { requestId: "${escalated.request.id}", note: "quarterly reconciliation", durationDays: 7 }) { ${DECISION} } }`,
     );
     assert.equal(approved.errors, undefined, JSON.stringify(approved.errors));
     const d = approved.data!.approveAccessRequest;
     assert.equal(d.request.status, 'APPROVED');
+    const days = (Date.parse(d.grant!.expiresAt) - Date.now()) / 86_400_000;
+    assert.ok(days > 6.9 && days <= 7, `the grant lasts the 7 days approved, not the 30 asked (${days})`);
     assert.equal(d.request.decidedAutomatically, false);
     assert.deepEqual(d.request.approvals, [{ approver: { email: 'owner@charter.local' }, authority: 'owner' }]);
     assert.equal(d.grant!.grantedBy, 'approvers:owner@charter.local');

@@ -35,6 +35,8 @@ export interface ApprovalRow {
   decision: 'approve' | 'deny';
   authority: 'owner' | 'risk_officer';
   reason: string | null;
+  /** Approvals only: a shorter duration than asked, or null for the requested one. */
+  duration_days: number | null;
   decided_at: Date;
 }
 
@@ -195,9 +197,9 @@ export class AccessRepository {
 
   async insertApproval(a: Omit<ApprovalRow, 'decided_at'>): Promise<boolean> {
     const rows = await this.tx.query(
-      `INSERT INTO access_approvals (request_id, approver_id, approver_label, decision, authority, reason) VALUES ($1, $2, $3, $4, $5, $6)
+      `INSERT INTO access_approvals (request_id, approver_id, approver_label, decision, authority, reason, duration_days) VALUES ($1, $2, $3, $4, $5, $6, $7)
        ON CONFLICT DO NOTHING RETURNING request_id`,
-      [a.request_id, a.approver_id, a.approver_label, a.decision, a.authority, a.reason],
+      [a.request_id, a.approver_id, a.approver_label, a.decision, a.authority, a.reason, a.duration_days],
     );
     return rows.length > 0;
   }

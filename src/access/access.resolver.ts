@@ -105,7 +105,7 @@ export class AccessResolver {
   @Mutation(() => AccessDecisionType, { description: 'Approve an escalated request (never your own); restricted data needs two distinct approvers' })
   @Requires('access.review')
   async approveAccessRequest(@CurrentPrincipal() principal: Principal, @Args('input') input: ApproveAccessRequestInput): Promise<AccessDecisionType> {
-    return this.decision(await this.requests.approve(principal, input.requestId, input.note?.trim() || null));
+    return this.decision(await this.requests.approve(principal, input.requestId, input.note?.trim() || null, input.durationDays ?? null));
   }
 
   @Mutation(() => AccessRequestType, { description: 'Deny an escalated request, with a reason the requester sees' })

@@ -36,6 +36,9 @@ export class ApproveAccessRequestInput {
 
   @Field(() => String, { nullable: true })
   note?: string | null;
+
+  @Field(() => Int, { nullable: true, description: 'Approve for fewer days than were asked (1 to the requested duration)' })
+  durationDays?: number | null;
 }
 
 @InputType()

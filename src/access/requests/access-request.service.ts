@@ -118,8 +118,11 @@ export class AccessRequestService {
   }
 
   /** An owner's or risk officer's approval; the grant is made once enough distinct people approved. */
-  async approve(principal: Principal, id: string, note: string | null): Promise<RequestOutcome> {
+  async approve(principal: Principal, id: string, note: string | null, durationDays: number | null = null): Promise<RequestOutcome> {
     const { request, dataset, authority } = await this.reviewable(principal, id);
+    if (durationDays !== null && (!Number.isInteger(durationDays) || durationDays < 1 || durationDays > request.duration_days)) {
+      throw AppError.badInput('input.durationDays', `durationDays must be a whole number from 1 to the ${request.duration_days} day(s) requested`);
+    }
     if (
       !(await this.repository.insertApproval({
         request_id: id,
@@ -128,6 +131,7 @@ export class AccessRequestService {
         decision: 'approve',
         authority,
         reason: note,
+        duration_days: durationDays,
       }))
     ) {
       throw new AppError(ErrorCode.CONFLICT, 'you have already approved this request; a second approver must be someone else');
@@ -141,7 +145,7 @@ export class AccessRequestService {
       actorLabel: principalLabel(principal),
       target: `dataset:${dataset.namespace}/${dataset.name}`,
       reason: note ?? `approved as ${authority}`,
-      details: { requestId: id, authority, approvals: approvals.length, required: request.required_approvals },
+      details: { requestId: id, authority, approvals: approvals.length, required: request.required_approvals, durationDays },
     };
     if (!complete) {
       // The owner approved restricted data: the second approval is the risk officer's.
@@ -152,7 +156,9 @@ export class AccessRequestService {
     const approvers = approvals.map((a) => a.approver_label ?? a.approver_id).join(', ');
     await this.repository.finishRequest(id, 'approved', `approved by ${approvers}`);
     const updated = (await this.repository.findRequests([id]))[0]!;
-    const granted = await this.grants.grant(updated, dataset, Math.min(updated.duration_days, MAX_DURATION_DAYS), `approved by ${approvers}`, principal);
+    // The shortest duration any approver allowed (each may approve for less than was asked).
+    const days = Math.min(updated.duration_days, MAX_DURATION_DAYS, ...approvals.map((a) => a.duration_days ?? Infinity));
+    const granted = await this.grants.grant(updated, dataset, days, `approved by ${approvers}`, principal);
     // Writes first, audit rows last (see request()).
     await this.audit.record(event);
     await this.audit.record(granted.event);
@@ -169,6 +175,7 @@ export class AccessRequestService {
       decision: 'deny',
       authority,
       reason,
+      duration_days: null,
     });
     await this.repository.finishRequest(id, 'denied', reason.trim());
     await this.audit.record({
