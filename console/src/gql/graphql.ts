@@ -26,6 +26,8 @@ export type AccessReviewStage =
   | 'RISK_OFFICER';
 
 export type ApproveAccessRequestInput = {
+  /** Approve for fewer days than were asked (1 to the requested duration) */
+  durationDays?: number | null | undefined;
   note?: string | null | undefined;
   requestId: string | number;
 };
