@@ -329,6 +329,7 @@ describe('model registry, cards, review, bias reports and the promotion gate', (
       })
     ).commentOnModelCard;
     assert.equal(commented.status, 'CHANGES_REQUESTED');
+    await fails('ds', SUBMIT, { id: v2.id }, 'CONFLICT', /changes were requested on revision \d+; edit the card \(a new revision\) before submitting it again/);
     assert.deepEqual(
       commented.reviews.map((r) => [r.action, r.comment]),
       [
@@ -457,6 +458,10 @@ describe('model registry, cards, review, bias reports and the promotion gate', (
     await fails('risk', GRANT, grant(['CARD_APPROVAL', 'BIAS_REPORT']), 'FORBIDDEN', /one person's exception cannot waive card_approval/, 'input.waives');
     const partial = (await ok<{ grantPromotionException: { id: string } }>('risk', GRANT, grant(['BIAS_REPORT']))).grantPromotionException;
     await fails('ds', PROMOTE, { id: v2.id, to: 'PRODUCTION', exceptionId: partial.id }, 'CONFLICT', /^promotion gate \(high risk\): card_approval: /);
+    // Changes were requested on v2's card earlier: answer them with a new revision, then submit.
+    const before = await card(v2.id);
+    const answered = { ...before.content, model_details: { ...(before.content['model_details'] as object), overview: 'Evaluated on sex and age band.' } };
+    await ok('ds', UPDATE, { id: v2.id, content: answered });
     await ok('ds', SUBMIT, { id: v2.id });
     const revision = (await card(v2.id)).currentRevision;
     await ok('risk', APPROVE, { id: v2.id, revision });

@@ -26,7 +26,15 @@ export class ReviewService {
 
   async submit(principal: Principal, versionId: string, comment?: string | null): Promise<CardView> {
     const view = await this.cards.view(principal, versionId, 'modelCard.edit', true);
-    requireStatus(view, ['draft', 'changes_requested'], 'submitted for review');
+    // A reviewer's objection is answered by a new revision (an edit puts the card back to draft),
+    // never by resubmitting the same text for someone else to approve.
+    if (view.card.status === 'changes_requested') {
+      throw new AppError(
+        ErrorCode.CONFLICT,
+        `review rule: changes were requested on revision ${view.card.current_revision}; edit the card (a new revision) before submitting it again`,
+      );
+    }
+    requireStatus(view, ['draft'], 'submitted for review');
     await this.trail(principal, view, 'submit', checkComment(comment));
     return this.transition(principal, view, 'in_review', 'modelCard.submit', {});
   }
