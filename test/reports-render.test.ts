@@ -6,6 +6,7 @@ import { PDFParse } from 'pdf-parse';
 import { MANIFEST_FORMAT, PACK_JSON, PACK_PDF, manifestProblem, type SignedManifest } from '../src/reports/integrity/manifest';
 import { pdfPackHash, verifyPackFile, type ManifestLookup } from '../src/reports/integrity/verify';
 import { buildPackFiles, type PackFiles } from '../src/reports/pack/pack-files';
+import { availableCapped } from '../src/reports/pack/pack.types';
 import { summariseGraph } from '../src/reports/render/lineage-diagram';
 import { FIXTURE_REPORT_ID, syntheticDatasetPack, syntheticLineage, syntheticModelPack } from './fixtures/report-packs';
 
@@ -197,6 +198,15 @@ describe('compliance pack rendering and integrity', () => {
     assert.ok(all.includes('confidential restricted pipeline key scan-2 311'), 'sensitivity change row');
     assert.ok(all.includes('iban IBAN_CODE'), 'PII column');
     assert.ok(all.includes('1,204,332'), 'scan rows');
+  });
+
+  it('says when a list section holds only the first rows of more', async () => {
+    const pack = syntheticDatasetPack();
+    if (!pack.deniedAttempts.available) throw new Error('fixture: denied attempts expected');
+    const capped = { ...pack, deniedAttempts: availableCapped([...pack.deniedAttempts.data, ...pack.deniedAttempts.data], pack.deniedAttempts.data.length) };
+    assert.equal(capped.deniedAttempts.truncatedAt, pack.deniedAttempts.data.length);
+    const { pages } = await extract((await buildPackFiles(capped, key)).pdf);
+    assert.ok(pages.join('\n').includes(`Only the first ${pack.deniedAttempts.data.length} entries are listed; there are more in the period.`));
   });
 
   it('summarises a 500-node lineage instead of cropping it, and lists every node', async () => {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { formatNodeId } from '../../lineage/graph/node-id';
 import {
   available,
+  availableCapped,
   type AccessGrant,
   type Actor,
   type DownstreamModel,
@@ -46,7 +47,7 @@ export class DatasetEvidenceGatherer {
     const to = new Date(request.period.to);
     const evidence = await this.datasetEvidence(d, from, to);
     await progress(20);
-    const sensitivityChanges = (await this.repository.auditEvents(datasetTargets(d), from, to, { action: 'pii.sensitivity.change' }, AUDIT_ROWS_LIMIT)).map(
+    const sensitivityChanges = (await this.repository.auditEvents(datasetTargets(d), from, to, { action: 'pii.sensitivity.change' }, AUDIT_ROWS_LIMIT + 1)).map(
       (row) => ({
         at: row.occurred_at.toISOString(),
         before: row.details.before as Sensitivity,
@@ -56,7 +57,7 @@ export class DatasetEvidenceGatherer {
         auditSeq: Number(row.seq),
       }),
     );
-    const deniedAttempts = (await this.repository.auditEvents(datasetTargets(d), from, to, { denials: true }, AUDIT_ROWS_LIMIT)).map((row) => ({
+    const deniedAttempts = (await this.repository.auditEvents(datasetTargets(d), from, to, { denials: true }, AUDIT_ROWS_LIMIT + 1)).map((row) => ({
       at: row.occurred_at.toISOString(),
       actor: actorOf(row),
       action: row.action,
@@ -77,7 +78,7 @@ export class DatasetEvidenceGatherer {
       if (!seen || distance < seen.distance) nearest.set(key, { model: m.model, version: m.version, stage: m.stage, distance });
     }
     const downstreamModels = [...nearest.values()].sort((a, b) => a.distance - b.distance || (a.model + a.version < b.model + b.version ? -1 : 1));
-    const grants = (await this.repository.grants([d.id], from, to, GRANT_ROWS_LIMIT)).map(grantOf);
+    const grants = (await this.repository.grants([d.id], from, to, GRANT_ROWS_LIMIT + 1)).map(grantOf);
     await progress(60);
     return {
       kind: 'dataset',
@@ -96,9 +97,9 @@ export class DatasetEvidenceGatherer {
         sensitivity: d.sensitivity,
       },
       dataset: available(evidence),
-      accessGrants: available(grants),
-      deniedAttempts: available(deniedAttempts),
-      sensitivityChanges: available(sensitivityChanges),
+      accessGrants: availableCapped(grants, GRANT_ROWS_LIMIT),
+      deniedAttempts: availableCapped(deniedAttempts, AUDIT_ROWS_LIMIT),
+      sensitivityChanges: availableCapped(sensitivityChanges, AUDIT_ROWS_LIMIT),
       downstreamLineage: available(downstream),
       downstreamModels: available(downstreamModels),
     };

@@ -5,6 +5,7 @@ import type { ModelPolicies } from '../../model-cards/model-policies';
 import { PredictionChainService } from '../../predictions/chain/prediction-chain.service';
 import {
   available,
+  availableCapped,
   unavailable,
   type Actor,
   type Approval,
@@ -84,7 +85,7 @@ export class ModelEvidenceGatherer {
         datasetRows.map((d) => d.id),
         from,
         to,
-        GRANT_ROWS_LIMIT,
+        GRANT_ROWS_LIMIT + 1,
       )
     ).map(grantOf);
     await progress(30);
@@ -134,7 +135,7 @@ export class ModelEvidenceGatherer {
       stageHistory: available(stageHistory),
       lineage: available(lineage),
       trainingDatasets: available(trainingDatasets),
-      accessGrants: available(grants),
+      accessGrants: availableCapped(grants, GRANT_ROWS_LIMIT),
       predictions: available(predictions),
       bias: available(bias),
       exceptions: available(exceptions),

@@ -25,6 +25,8 @@ export interface Unavailable {
 export interface Available<T> {
   available: true;
   data: T;
+  /** Set when the source held more rows than a pack lists: only the first this many are in `data`. */
+  truncatedAt?: number;
 }
 
 export type Section<T> = Available<T> | Unavailable;
@@ -367,4 +369,12 @@ export function unavailable(reason: string): Unavailable {
 
 export function available<T>(data: T): Available<T> {
   return { available: true, data };
+}
+
+/**
+ * A list section read with a cap: `rows` were fetched with a limit of `limit + 1`, so one row too
+ * many says the source holds more. Saying so keeps a capped list from reading as the whole story.
+ */
+export function availableCapped<T>(rows: T[], limit: number): Available<T[]> {
+  return rows.length > limit ? { available: true, data: rows.slice(0, limit), truncatedAt: limit } : { available: true, data: rows };
 }

@@ -265,6 +265,14 @@ function whenAvailable<T>(w: PdfWriter, section: Section<T>, draw: (data: T) => 
     return;
   }
   draw(section.data);
+  if (section.truncatedAt !== undefined) {
+    w.paragraph(
+      `Only the first ${section.truncatedAt.toLocaleString('en-US')} entries are listed; there are more in the period. Ask the API for all of them.`,
+      {
+        muted: true,
+      },
+    );
+  }
 }
 
 async function lineageSection(w: PdfWriter, section: Section<LineageGraph>, title: string): Promise<void> {
