@@ -224,4 +224,25 @@ describe('links between the registry, prediction records and access grants', () 
     assert.equal(chain.errors, undefined, JSON.stringify(chain.errors));
     assert.deepEqual(chain.data!.accessChain.grants, [{ dataset: { name: 'applications', models: [{ modelName: 'loans', version: '1.0.0' }] } }]);
   });
+
+  it('answers "does personal data reach this model?" from the datasets its version was trained on', async () => {
+    // Last: a PII tag on the dataset changes what the access rules decide above.
+    await db.query(
+      `INSERT INTO lineage_dataset_fields (dataset_id, name, type, tags)
+       SELECT id, 'applicant_name', 'string', '{PII:PERSON}' FROM lineage_datasets WHERE name = 'applications'`,
+    );
+    const reach = await gql<{ piiReach: { dataset: string; field: string; tags: string[]; distance: number; restricted: boolean }[] }>(
+      'risk',
+      `query ($v: ID!) { piiReach(modelVersionId: $v) { dataset field tags distance restricted } }`,
+      { v: versionId },
+    );
+    assert.equal(reach.errors, undefined, JSON.stringify(reach.errors));
+    assert.deepEqual(reach.data!.piiReach, [
+      { dataset: 'dataset:postgres://wh:applications', field: 'applicant_name', tags: ['PII:PERSON'], distance: 0, restricted: false },
+    ]);
+    const both = await gql('risk', `query ($v: ID!) { piiReach(nodeId: "dataset:postgres://wh:applications", modelVersionId: $v) { field } }`, {
+      v: versionId,
+    });
+    assert.equal(both.errors?.[0]?.extensions?.['field'], 'nodeId');
+  });
 });

@@ -9,6 +9,7 @@ import { scanText, type TextSpan } from '../scan-text';
 import { PERSONAL_TYPES } from '../types';
 import { PiiScanRepository, type DatasetRow, type PrecisionRow, type ReachRow, type Verdict, type VerdictRow } from './pii-scan.repository';
 import { PiiScanService } from './pii-scan.service';
+import { RegistryService } from '../../model-cards/registry/registry.service';
 
 export const MAX_TEXT_LENGTH = 100_000;
 // Column lineage rarely runs deeper than a dozen hops; the bound keeps a cyclic or huge estate cheap.
@@ -16,6 +17,8 @@ export const REACH_MAX_DEPTH = 20;
 export const REACH_MAX_ROWS = 1000;
 
 export interface ReachView {
+  /** For a model version: the training or evaluation dataset (node id) the field belongs to. */
+  dataset?: string;
   field: string;
   sourceNodeId: string;
   restricted: boolean;
@@ -31,6 +34,7 @@ export class PiiReviewService {
     private readonly scans: PiiScanService,
     private readonly audit: GovernanceAuditService,
     private readonly authorization: AuthorizationService,
+    private readonly registry: RegistryService,
   ) {}
 
   /** Runs inside the mutation's transaction; applied to tags at the next scan of the dataset. */
@@ -80,9 +84,25 @@ export class PiiReviewService {
     return scanText(text);
   }
 
+  /**
+   * "Does personal data reach this model?": the reach of every dataset the version was trained or
+   * evaluated on (the model's domain needs model.read; sources keep the usual domain placeholders).
+   */
+  async reachForModelVersion(principal: Principal, versionId: string): Promise<ReachView[]> {
+    const { version, model } = await this.registry.version(principal, versionId);
+    const [details] = await this.registry.details([version], [model]);
+    const out: ReachView[] = [];
+    for (const d of details?.datasets ?? []) {
+      const dataset = formatNodeId({ type: 'DATASET', namespace: d.namespace, name: d.name });
+      const rows = await this.repository.reach(d.dataset_id, REACH_MAX_DEPTH, REACH_MAX_ROWS);
+      out.push(...rows.map((r) => ({ dataset, ...this.reachView(principal, r) })));
+    }
+    return out;
+  }
+
   async reach(principal: Principal, nodeId: string): Promise<ReachView[]> {
     const id = parseNodeId(nodeId);
-    if (id.type !== 'DATASET') throw AppError.badInput('nodeId', 'piiReach takes a dataset:<namespace>:<name> node id');
+    if (id.type !== 'DATASET') throw AppError.badInput('nodeId', 'piiReach takes a dataset:<namespace>:<name> node id (or modelVersionId)');
     const dataset = await this.scans.datasetFor(principal, 'pii.read', id.namespace, id.name);
     const rows = await this.repository.reach(dataset.id, REACH_MAX_DEPTH, REACH_MAX_ROWS);
     return rows.map((r) => this.reachView(principal, r));

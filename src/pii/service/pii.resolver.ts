@@ -9,6 +9,7 @@ import { PiiScanConnection, PiiScanType } from './dto/pii-scan.type';
 import { toPiiScan, toPiiVerdict, toPrecision, toTextSpan } from './pii.mapper';
 import { PiiReviewService } from './pii-review.service';
 import { PiiScanService } from './pii-scan.service';
+import { AppError } from '../../common/app-error';
 
 @Resolver()
 export class PiiResolver {
@@ -59,6 +60,7 @@ export class PiiResolver {
   @Query(() => [PiiReachType], { description: 'Personal-data columns (PII:<TYPE> tags) that reach a dataset through unmasked column lineage' })
   @Requires('pii.read')
   async piiReach(@CurrentPrincipal() principal: Principal, @Args() args: PiiReachArgs): Promise<PiiReachType[]> {
-    return this.review.reach(principal, args.nodeId);
+    if (!args.nodeId === !args.modelVersionId) throw AppError.badInput('nodeId', 'give exactly one of nodeId and modelVersionId');
+    return args.modelVersionId ? this.review.reachForModelVersion(principal, args.modelVersionId) : this.review.reach(principal, args.nodeId!);
   }
 }

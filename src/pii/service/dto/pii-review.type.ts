@@ -71,6 +71,9 @@ export class TextSpanType {
 
 @ObjectType()
 export class PiiReachType {
+  @Field(() => String, { nullable: true, description: 'Asked for a model version: the training or evaluation dataset the field belongs to' })
+  dataset?: string | null;
+
   @Field({ description: 'Field of the asked dataset the personal data reaches' })
   field!: string;
 

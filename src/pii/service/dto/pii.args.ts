@@ -34,8 +34,11 @@ export class ScanTextArgs {
 
 @ArgsType()
 export class PiiReachArgs {
-  @Field({ description: 'dataset:<namespace>:<name> (model versions come later)' })
-  nodeId!: string;
+  @Field(() => String, { nullable: true, description: 'dataset:<namespace>:<name>' })
+  nodeId?: string | null;
+
+  @Field(() => ID, { nullable: true, description: 'A model version: the reach of every dataset it was trained or evaluated on' })
+  modelVersionId?: string | null;
 }
 
 @InputType()
