@@ -75,6 +75,13 @@ describe('web console (browser)', () => {
 
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Datasets' }).click();
     await page.getByRole('link', { name: 'sales', exact: true }).waitFor();
+    assert.match((await page.getByRole('row', { name: /sales/ }).first().textContent()) ?? '', /internal/, 'the list shows sensitivity');
+    await page.getByRole('combobox', { name: 'Sensitivity' }).selectOption('CONFIDENTIAL');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.waitForURL(/sensitivity=CONFIDENTIAL/);
+    await page.getByRole('link', { name: 'sales', exact: true }).waitFor({ state: 'detached' });
+    assert.match((await page.getByRole('row', { name: /ledger/ }).textContent()) ?? '', /confidential/, 'the server filtered by sensitivity');
+    await page.getByRole('combobox', { name: 'Sensitivity' }).selectOption('');
     await page.getByLabel('Name starts with').fill('cust');
     await page.getByRole('button', { name: 'Search' }).click();
     // The previous answer stays on screen while the new one loads: wait for the filtered one.

@@ -226,11 +226,12 @@ export type DatasetsQueryVariables = Exact<{
   tag?: string | null | undefined;
   owner?: string | null | undefined;
   domain?: string | null | undefined;
+  sensitivity?: Sensitivity | null | undefined;
   sort: DatasetSort;
 }>;
 
 
-export type DatasetsQuery = { datasets: { nodes: Array<{ nodeId: string, namespace: string, name: string, domain: string, owner: string | null, tags: Array<string>, updatedAt: string, description: string | null }>, pageInfo: { endCursor: string | null, hasNextPage: boolean } } };
+export type DatasetsQuery = { datasets: { nodes: Array<{ nodeId: string, namespace: string, name: string, domain: string, owner: string | null, sensitivity: Sensitivity, tags: Array<string>, updatedAt: string, description: string | null }>, pageInfo: { endCursor: string | null, hasNextPage: boolean } } };
 
 export type LineageQueryVariables = Exact<{
   nodeId: string;
@@ -595,7 +596,7 @@ export const RequestDatasetAccessDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<RequestDatasetAccessMutation, RequestDatasetAccessMutationVariables>;
 export const DatasetsDocument = new TypedDocumentString(`
-    query Datasets($first: Int!, $after: String, $namePrefix: String, $namespace: String, $tag: String, $owner: String, $domain: String, $sort: DatasetSort!) {
+    query Datasets($first: Int!, $after: String, $namePrefix: String, $namespace: String, $tag: String, $owner: String, $domain: String, $sensitivity: Sensitivity, $sort: DatasetSort!) {
   datasets(
     first: $first
     after: $after
@@ -604,6 +605,7 @@ export const DatasetsDocument = new TypedDocumentString(`
     tag: $tag
     owner: $owner
     domain: $domain
+    sensitivity: $sensitivity
     sort: $sort
   ) {
     nodes {
@@ -612,6 +614,7 @@ export const DatasetsDocument = new TypedDocumentString(`
       name
       domain
       owner
+      sensitivity
       tags
       updatedAt
       description
