@@ -136,15 +136,25 @@ describe('web console (browser)', () => {
     await page.context().close();
   });
 
-  it('data owner: approves the escalated request from the inbox', async () => {
+  it('data owner: approves the escalated request from the inbox for a shorter time', async () => {
     const page = await s.signIn('owner');
     await page.getByRole('link', { name: 'Access inbox' }).first().click();
     const card = page.getByRole('listitem').filter({ hasText: 'asks to read ledger' });
     await card.waitFor();
     assert.match((await card.textContent()) ?? '', /confidential/);
     await s.screenshot(page, '06-owner-inbox');
-    await card.getByRole('button', { name: 'Approve' }).click();
+    await card.getByLabel(/Grant for/).fill('0');
+    await card.getByText('Enter a whole number of days from 1 to 30').waitFor();
+    await card.getByLabel(/Grant for/).fill('7');
+    await card.getByRole('button', { name: 'Approve for 7 days' }).click();
     await page.getByText('No request is waiting for you').waitFor();
+    const { accessGrants } = await s.graphql<{ accessGrants: { nodes: { dataset: { name: string }; grantedAt: string; expiresAt: string }[] } }>(
+      'ciso',
+      '{ accessGrants(first: 50) { nodes { dataset { name } grantedAt expiresAt } } }',
+    );
+    const ledger = accessGrants.nodes.find((g) => g.dataset.name === 'ledger');
+    assert.ok(ledger, 'the approval granted access');
+    assert.equal(Math.round((Date.parse(ledger.expiresAt) - Date.parse(ledger.grantedAt)) / 86_400_000), 7, 'granted for the shorter time');
     await page.context().close();
   });
 
