@@ -155,6 +155,16 @@ describe('web console (browser)', () => {
     const ledger = accessGrants.nodes.find((g) => g.dataset.name === 'ledger');
     assert.ok(ledger, 'the approval granted access');
     assert.equal(Math.round((Date.parse(ledger.expiresAt) - Date.parse(ledger.grantedAt)) / 86_400_000), 7, 'granted for the shorter time');
+
+    await page.goto(`${s.url}/datasets/wh/customers`);
+    const review = page.getByRole('region', { name: 'Review personal-data findings' });
+    await review.getByRole('rowheader', { name: 'email' }).waitFor();
+    await review.getByLabel(/Note for the verdict/).fill('real customer addresses');
+    await review.getByRole('button', { name: 'Confirm EMAIL_ADDRESS in email' }).click();
+    await review.getByRole('row', { name: /email/ }).getByText('real customer addresses').waitFor();
+    assert.match((await review.getByRole('row', { name: /email/ }).textContent()) ?? '', /confirmed by you/);
+    assert.ok(await review.getByRole('button', { name: 'Confirm EMAIL_ADDRESS in email' }).isDisabled());
+    await s.screenshot(page, '06b-owner-pii-review');
     await page.context().close();
   });
 

@@ -94,6 +94,10 @@ export type PiiScanStatus =
   | 'RUNNING'
   | 'SUCCEEDED';
 
+export type PiiVerdict =
+  | 'CONFIRMED'
+  | 'REJECTED';
+
 /** MODEL: model audit pack (needs the model registry); DATASET: dataset access pack */
 export type ReportKind =
   | 'DATASET'
@@ -144,6 +148,17 @@ export type Sensitivity =
   | 'INTERNAL'
   | 'PUBLIC'
   | 'RESTRICTED';
+
+export type SetPiiVerdictInput = {
+  /** Field name in lineage */
+  column: string;
+  /** A personal-data type, e.g. EMAIL_ADDRESS */
+  entityType: string;
+  name: string;
+  namespace: string;
+  note?: string | null | undefined;
+  verdict: PiiVerdict;
+};
 
 export type AccessGrantsQueryVariables = Exact<{
   first: number;
@@ -209,7 +224,14 @@ export type DatasetPageQueryVariables = Exact<{
 }>;
 
 
-export type DatasetPageQuery = { dataset: { nodeId: string, namespace: string, name: string, domain: string, owner: string | null, description: string | null, tags: Array<string>, updatedAt: string, sourceName: string | null, fields: Array<{ name: string, type: string | null, description: string | null, tags: Array<string> }>, models: Array<{ id: string, modelName: string, version: string, stage: ModelStage }> }, piiScans: { nodes: Array<{ id: string, status: PiiScanStatus, finishedAt: string | null, datasetSensitivity: Sensitivity, sampled: number | null, columns: Array<{ name: string, field: string | null, pii: boolean, tags: Array<string>, entities: Array<{ type: string, matchRatio: number }> }> }> }, accessPurposes: Array<{ id: string, description: string }> };
+export type DatasetPageQuery = { dataset: { nodeId: string, namespace: string, name: string, domain: string, owner: string | null, description: string | null, sensitivity: Sensitivity, tags: Array<string>, updatedAt: string, sourceName: string | null, fields: Array<{ name: string, type: string | null, description: string | null, tags: Array<string> }>, models: Array<{ id: string, modelName: string, version: string, stage: ModelStage }> }, piiScans: { nodes: Array<{ id: string, status: PiiScanStatus, finishedAt: string | null, datasetSensitivity: Sensitivity, sampled: number | null, columns: Array<{ name: string, field: string | null, pii: boolean, tags: Array<string>, entities: Array<{ type: string, matchRatio: number }> }> }> }, piiVerdicts: Array<{ column: string, entityType: string, verdict: PiiVerdict, decidedBy: string, decidedAt: string, note: string | null }>, accessPurposes: Array<{ id: string, description: string }> };
+
+export type SetPiiVerdictMutationVariables = Exact<{
+  input: SetPiiVerdictInput;
+}>;
+
+
+export type SetPiiVerdictMutation = { setPiiVerdict: { column: string, entityType: string, verdict: PiiVerdict } };
 
 export type RequestDatasetAccessMutationVariables = Exact<{
   input: RequestDatasetAccessInput;
@@ -533,6 +555,7 @@ export const DatasetPageDocument = new TypedDocumentString(`
     domain
     owner
     description
+    sensitivity
     tags
     updatedAt
     sourceName
@@ -568,12 +591,29 @@ export const DatasetPageDocument = new TypedDocumentString(`
       }
     }
   }
+  piiVerdicts(namespace: $namespace, name: $name) {
+    column
+    entityType
+    verdict
+    decidedBy
+    decidedAt
+    note
+  }
   accessPurposes {
     id
     description
   }
 }
     `) as unknown as TypedDocumentString<DatasetPageQuery, DatasetPageQueryVariables>;
+export const SetPiiVerdictDocument = new TypedDocumentString(`
+    mutation SetPiiVerdict($input: SetPiiVerdictInput!) {
+  setPiiVerdict(input: $input) {
+    column
+    entityType
+    verdict
+  }
+}
+    `) as unknown as TypedDocumentString<SetPiiVerdictMutation, SetPiiVerdictMutationVariables>;
 export const RequestDatasetAccessDocument = new TypedDocumentString(`
     mutation RequestDatasetAccess($input: RequestDatasetAccessInput!) {
   requestDatasetAccess(input: $input) {
