@@ -168,11 +168,22 @@ describe('web console (browser)', () => {
     await page.context().close();
   });
 
-  it('CISO: sees grants, revokes one with a reason, and checks the audit chain', async () => {
+  it('CISO: sees grants and the models built on each dataset, revokes one with a reason, and checks the audit chain', async () => {
+    await s.graphql('ds', 'mutation { createModel(input: { name: "sales-forecast", domain: "retail", riskTier: MINIMAL }) { id } }');
+    await s.graphql('ds', `mutation($input: RegisterModelVersionInput!) { registerModelVersion(input: $input) { id } }`, {
+      input: {
+        modelName: 'sales-forecast',
+        version: '0.1.0',
+        artifactUri: 's3://models/sales-forecast/0.1.0/model.onnx',
+        artifactDigest: `sha256:${'b'.repeat(64)}`,
+        datasets: [{ nodeId: 'dataset:wh:sales', role: 'TRAINING' }],
+      },
+    });
     const page = await s.signIn('ciso');
     await page.getByRole('link', { name: 'Access & grants' }).first().click();
     const row = page.getByRole('row').filter({ hasText: 'sales' });
     await row.waitFor();
+    assert.match((await row.textContent()) ?? '', /sales-forecast 0\.1\.0/, 'the chain reaches the models built on the dataset');
     await s.screenshot(page, '07-ciso-grants');
     await row.getByRole('button', { name: 'Revoke' }).click();
     await row.getByLabel('Reason').fill('left the churn project');

@@ -168,7 +168,7 @@ export type AccessGrantsQueryVariables = Exact<{
 }>;
 
 
-export type AccessGrantsQuery = { accessGrants: { nodes: Array<{ id: string, action: AccessAction, active: boolean, grantedAt: string, expiresAt: string, grantedBy: string, endedAt: string | null, endReason: AccessGrantEnd | null, endNote: string | null, person: { id: string, name: string | null, email: string | null }, dataset: { namespace: string, name: string, sensitivity: string, domain: string }, request: { id: string, purpose: string, ruleId: string | null, decidedAutomatically: boolean, approvals: Array<{ decision: string, authority: string, approver: { name: string | null } }> } }>, pageInfo: { endCursor: string | null, hasNextPage: boolean } } };
+export type AccessGrantsQuery = { accessGrants: { nodes: Array<{ id: string, action: AccessAction, active: boolean, grantedAt: string, expiresAt: string, grantedBy: string, endedAt: string | null, endReason: AccessGrantEnd | null, endNote: string | null, person: { id: string, name: string | null, email: string | null }, dataset: { namespace: string, name: string, sensitivity: string, domain: string, models: Array<{ id: string, modelName: string, version: string }> }, request: { id: string, purpose: string, ruleId: string | null, decidedAutomatically: boolean, approvals: Array<{ decision: string, authority: string, approver: { name: string | null } }> } }>, pageInfo: { endCursor: string | null, hasNextPage: boolean } } };
 
 export type RevokeAccessGrantMutationVariables = Exact<{
   input: RevokeAccessGrantInput;
@@ -409,6 +409,11 @@ export const AccessGrantsDocument = new TypedDocumentString(`
         name
         sensitivity
         domain
+        models {
+          id
+          modelName
+          version
+        }
       }
       request {
         id
