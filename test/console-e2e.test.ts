@@ -199,7 +199,7 @@ describe('web console (browser)', () => {
     await page.context().close();
   });
 
-  it('risk officer: reviews a card in the inbox with its bias chart, diff and stage history, and approves it', async () => {
+  it('risk officer: reviews a card in the inbox with its bias chart, diff and stage history, requests changes, then approves it', async () => {
     await s.graphql('ds', 'mutation { createModel(input: { name: "churn-predictor", domain: "retail", riskTier: LIMITED }) { id } }');
     const { registerModelVersion: v } = await s.graphql<{ registerModelVersion: { id: string } }>(
       'ds',
@@ -235,6 +235,16 @@ describe('web console (browser)', () => {
     await page.getByRole('link', { name: 'sales', exact: true }).waitFor();
     assert.match((await page.locator('.timeline').first().textContent()) ?? '', /registered in development/);
     await s.screenshot(page, '10-risk-card');
+    assert.ok(await page.getByRole('button', { name: 'Request changes' }).isDisabled(), 'a comment is required to request changes');
+    await page.getByLabel(/Comment/).fill('Describe how the female group was sampled');
+    await page.getByRole('button', { name: 'Request changes' }).click();
+    await page.locator('blockquote').filter({ hasText: 'Describe how the female group was sampled' }).waitFor();
+    assert.match((await page.locator('.timeline').nth(1).textContent()) ?? '', /request changes of revision 1/i);
+    assert.equal(await page.getByRole('button', { name: 'Request changes' }).count(), 0, 'nothing to review until resubmitted');
+    await s.graphql('ds', `mutation($id: ID!) { submitModelCardForReview(input: { modelVersionId: $id, comment: "sampling described" }) { id } }`, {
+      id: v.id,
+    });
+    await page.reload();
     await page.getByLabel(/Comment/).fill('Bias acknowledged; mitigation in 1.1');
     await page.getByRole('button', { name: 'Approve revision' }).click();
     await page.getByText('card approved').waitFor();
