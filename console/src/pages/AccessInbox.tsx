@@ -164,6 +164,7 @@ function RequestCard({ request: r, onDone }: { request: Request; onDone: () => v
       <label>
         Grant for (days, at most the {r.durationDays} asked)
         <input
+          className="days"
           type="number"
           min={1}
           max={r.durationDays}
