@@ -75,6 +75,13 @@ describe('web console (browser)', () => {
 
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Datasets' }).click();
     await page.getByRole('link', { name: 'sales', exact: true }).waitFor();
+    assert.match((await page.getByRole('row', { name: /sales/ }).first().textContent()) ?? '', /internal/, 'the list shows sensitivity');
+    await page.getByRole('combobox', { name: 'Sensitivity' }).selectOption('CONFIDENTIAL');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.waitForURL(/sensitivity=CONFIDENTIAL/);
+    await page.getByRole('link', { name: 'sales', exact: true }).waitFor({ state: 'detached' });
+    assert.match((await page.getByRole('row', { name: /ledger/ }).textContent()) ?? '', /confidential/, 'the server filtered by sensitivity');
+    await page.getByRole('combobox', { name: 'Sensitivity' }).selectOption('');
     await page.getByLabel('Name starts with').fill('cust');
     await page.getByRole('button', { name: 'Search' }).click();
     // The previous answer stays on screen while the new one loads: wait for the filtered one.
@@ -129,23 +136,54 @@ describe('web console (browser)', () => {
     await page.context().close();
   });
 
-  it('data owner: approves the escalated request from the inbox', async () => {
+  it('data owner: approves the escalated request from the inbox for a shorter time', async () => {
     const page = await s.signIn('owner');
     await page.getByRole('link', { name: 'Access inbox' }).first().click();
     const card = page.getByRole('listitem').filter({ hasText: 'asks to read ledger' });
     await card.waitFor();
     assert.match((await card.textContent()) ?? '', /confidential/);
     await s.screenshot(page, '06-owner-inbox');
-    await card.getByRole('button', { name: 'Approve' }).click();
+    await card.getByLabel(/Grant for/).fill('0');
+    await card.getByText('Enter a whole number of days from 1 to 30').waitFor();
+    await card.getByLabel(/Grant for/).fill('7');
+    await card.getByRole('button', { name: 'Approve for 7 days' }).click();
     await page.getByText('No request is waiting for you').waitFor();
+    const { accessGrants } = await s.graphql<{ accessGrants: { nodes: { dataset: { name: string }; grantedAt: string; expiresAt: string }[] } }>(
+      'ciso',
+      '{ accessGrants(first: 50) { nodes { dataset { name } grantedAt expiresAt } } }',
+    );
+    const ledger = accessGrants.nodes.find((g) => g.dataset.name === 'ledger');
+    assert.ok(ledger, 'the approval granted access');
+    assert.equal(Math.round((Date.parse(ledger.expiresAt) - Date.parse(ledger.grantedAt)) / 86_400_000), 7, 'granted for the shorter time');
+
+    await page.goto(`${s.url}/datasets/wh/customers`);
+    const review = page.getByRole('region', { name: 'Review personal-data findings' });
+    await review.getByRole('rowheader', { name: 'email' }).waitFor();
+    await review.getByLabel(/Note for the verdict/).fill('real customer addresses');
+    await review.getByRole('button', { name: 'Confirm EMAIL_ADDRESS in email' }).click();
+    await review.getByRole('row', { name: /email/ }).getByText('real customer addresses').waitFor();
+    assert.match((await review.getByRole('row', { name: /email/ }).textContent()) ?? '', /confirmed by you/);
+    assert.ok(await review.getByRole('button', { name: 'Confirm EMAIL_ADDRESS in email' }).isDisabled());
+    await s.screenshot(page, '06b-owner-pii-review');
     await page.context().close();
   });
 
-  it('CISO: sees grants, revokes one with a reason, and checks the audit chain', async () => {
+  it('CISO: sees grants and the models built on each dataset, revokes one with a reason, and checks the audit chain', async () => {
+    await s.graphql('ds', 'mutation { createModel(input: { name: "sales-forecast", domain: "retail", riskTier: MINIMAL }) { id } }');
+    await s.graphql('ds', `mutation($input: RegisterModelVersionInput!) { registerModelVersion(input: $input) { id } }`, {
+      input: {
+        modelName: 'sales-forecast',
+        version: '0.1.0',
+        artifactUri: 's3://models/sales-forecast/0.1.0/model.onnx',
+        artifactDigest: `sha256:${'b'.repeat(64)}`,
+        datasets: [{ nodeId: 'dataset:wh:sales', role: 'TRAINING' }],
+      },
+    });
     const page = await s.signIn('ciso');
     await page.getByRole('link', { name: 'Access & grants' }).first().click();
     const row = page.getByRole('row').filter({ hasText: 'sales' });
     await row.waitFor();
+    assert.match((await row.textContent()) ?? '', /sales-forecast 0\.1\.0/, 'the chain reaches the models built on the dataset');
     await s.screenshot(page, '07-ciso-grants');
     await row.getByRole('button', { name: 'Revoke' }).click();
     await row.getByLabel('Reason').fill('left the churn project');
@@ -161,7 +199,7 @@ describe('web console (browser)', () => {
     await page.context().close();
   });
 
-  it('risk officer: reviews a card in the inbox with its bias chart, diff and stage history, and approves it', async () => {
+  it('risk officer: reviews a card in the inbox with its bias chart, diff and stage history, requests changes, then approves it', async () => {
     await s.graphql('ds', 'mutation { createModel(input: { name: "churn-predictor", domain: "retail", riskTier: LIMITED }) { id } }');
     const { registerModelVersion: v } = await s.graphql<{ registerModelVersion: { id: string } }>(
       'ds',
@@ -197,6 +235,16 @@ describe('web console (browser)', () => {
     await page.getByRole('link', { name: 'sales', exact: true }).waitFor();
     assert.match((await page.locator('.timeline').first().textContent()) ?? '', /registered in development/);
     await s.screenshot(page, '10-risk-card');
+    assert.ok(await page.getByRole('button', { name: 'Request changes' }).isDisabled(), 'a comment is required to request changes');
+    await page.getByLabel(/Comment/).fill('Describe how the female group was sampled');
+    await page.getByRole('button', { name: 'Request changes' }).click();
+    await page.locator('blockquote').filter({ hasText: 'Describe how the female group was sampled' }).waitFor();
+    assert.match((await page.locator('.timeline').nth(1).textContent()) ?? '', /request changes of revision 1/i);
+    assert.equal(await page.getByRole('button', { name: 'Request changes' }).count(), 0, 'nothing to review until resubmitted');
+    await s.graphql('ds', `mutation($id: ID!) { submitModelCardForReview(input: { modelVersionId: $id, comment: "sampling described" }) { id } }`, {
+      id: v.id,
+    });
+    await page.reload();
     await page.getByLabel(/Comment/).fill('Bias acknowledged; mitigation in 1.1');
     await page.getByRole('button', { name: 'Approve revision' }).click();
     await page.getByText('card approved').waitFor();

@@ -29,3 +29,8 @@ const AREAS: Record<string, Area[]> = {
 export function areasOf(roles: readonly string[]): Set<Area> {
   return new Set(roles.flatMap((r) => AREAS[r] ?? []));
 }
+
+/** Who may confirm or reject PII findings (pii.review in policies/policy.csv); the API checks the dataset's domain. */
+export function canReviewPii(roles: readonly string[]): boolean {
+  return roles.includes('data_owner') || roles.includes('admin');
+}

@@ -94,6 +94,10 @@ export type PiiScanStatus =
   | 'RUNNING'
   | 'SUCCEEDED';
 
+export type PiiVerdict =
+  | 'CONFIRMED'
+  | 'REJECTED';
+
 /** MODEL: model audit pack (needs the model registry); DATASET: dataset access pack */
 export type ReportKind =
   | 'DATASET'
@@ -145,6 +149,17 @@ export type Sensitivity =
   | 'PUBLIC'
   | 'RESTRICTED';
 
+export type SetPiiVerdictInput = {
+  /** Field name in lineage */
+  column: string;
+  /** A personal-data type, e.g. EMAIL_ADDRESS */
+  entityType: string;
+  name: string;
+  namespace: string;
+  note?: string | null | undefined;
+  verdict: PiiVerdict;
+};
+
 export type AccessGrantsQueryVariables = Exact<{
   first: number;
   after?: string | null | undefined;
@@ -153,7 +168,7 @@ export type AccessGrantsQueryVariables = Exact<{
 }>;
 
 
-export type AccessGrantsQuery = { accessGrants: { nodes: Array<{ id: string, action: AccessAction, active: boolean, grantedAt: string, expiresAt: string, grantedBy: string, endedAt: string | null, endReason: AccessGrantEnd | null, endNote: string | null, person: { id: string, name: string | null, email: string | null }, dataset: { namespace: string, name: string, sensitivity: string, domain: string }, request: { id: string, purpose: string, ruleId: string | null, decidedAutomatically: boolean, approvals: Array<{ decision: string, authority: string, approver: { name: string | null } }> } }>, pageInfo: { endCursor: string | null, hasNextPage: boolean } } };
+export type AccessGrantsQuery = { accessGrants: { nodes: Array<{ id: string, action: AccessAction, active: boolean, grantedAt: string, expiresAt: string, grantedBy: string, endedAt: string | null, endReason: AccessGrantEnd | null, endNote: string | null, person: { id: string, name: string | null, email: string | null }, dataset: { namespace: string, name: string, sensitivity: string, domain: string, models: Array<{ id: string, modelName: string, version: string }> }, request: { id: string, purpose: string, ruleId: string | null, decidedAutomatically: boolean, approvals: Array<{ decision: string, authority: string, approver: { name: string | null } }> } }>, pageInfo: { endCursor: string | null, hasNextPage: boolean } } };
 
 export type RevokeAccessGrantMutationVariables = Exact<{
   input: RevokeAccessGrantInput;
@@ -209,7 +224,14 @@ export type DatasetPageQueryVariables = Exact<{
 }>;
 
 
-export type DatasetPageQuery = { dataset: { nodeId: string, namespace: string, name: string, domain: string, owner: string | null, description: string | null, tags: Array<string>, updatedAt: string, sourceName: string | null, fields: Array<{ name: string, type: string | null, description: string | null, tags: Array<string> }>, models: Array<{ id: string, modelName: string, version: string, stage: ModelStage }> }, piiScans: { nodes: Array<{ id: string, status: PiiScanStatus, finishedAt: string | null, datasetSensitivity: Sensitivity, sampled: number | null, columns: Array<{ name: string, field: string | null, pii: boolean, tags: Array<string>, entities: Array<{ type: string, matchRatio: number }> }> }> }, accessPurposes: Array<{ id: string, description: string }> };
+export type DatasetPageQuery = { dataset: { nodeId: string, namespace: string, name: string, domain: string, owner: string | null, description: string | null, sensitivity: Sensitivity, tags: Array<string>, updatedAt: string, sourceName: string | null, fields: Array<{ name: string, type: string | null, description: string | null, tags: Array<string> }>, models: Array<{ id: string, modelName: string, version: string, stage: ModelStage }> }, piiScans: { nodes: Array<{ id: string, status: PiiScanStatus, finishedAt: string | null, datasetSensitivity: Sensitivity, sampled: number | null, columns: Array<{ name: string, field: string | null, pii: boolean, tags: Array<string>, entities: Array<{ type: string, matchRatio: number }> }> }> }, piiVerdicts: Array<{ column: string, entityType: string, verdict: PiiVerdict, decidedBy: string, decidedAt: string, note: string | null }>, accessPurposes: Array<{ id: string, description: string }> };
+
+export type SetPiiVerdictMutationVariables = Exact<{
+  input: SetPiiVerdictInput;
+}>;
+
+
+export type SetPiiVerdictMutation = { setPiiVerdict: { column: string, entityType: string, verdict: PiiVerdict } };
 
 export type RequestDatasetAccessMutationVariables = Exact<{
   input: RequestDatasetAccessInput;
@@ -226,11 +248,12 @@ export type DatasetsQueryVariables = Exact<{
   tag?: string | null | undefined;
   owner?: string | null | undefined;
   domain?: string | null | undefined;
+  sensitivity?: Sensitivity | null | undefined;
   sort: DatasetSort;
 }>;
 
 
-export type DatasetsQuery = { datasets: { nodes: Array<{ nodeId: string, namespace: string, name: string, domain: string, owner: string | null, tags: Array<string>, updatedAt: string, description: string | null }>, pageInfo: { endCursor: string | null, hasNextPage: boolean } } };
+export type DatasetsQuery = { datasets: { nodes: Array<{ nodeId: string, namespace: string, name: string, domain: string, owner: string | null, sensitivity: Sensitivity, tags: Array<string>, updatedAt: string, description: string | null }>, pageInfo: { endCursor: string | null, hasNextPage: boolean } } };
 
 export type LineageQueryVariables = Exact<{
   nodeId: string;
@@ -386,6 +409,11 @@ export const AccessGrantsDocument = new TypedDocumentString(`
         name
         sensitivity
         domain
+        models {
+          id
+          modelName
+          version
+        }
       }
       request {
         id
@@ -532,6 +560,7 @@ export const DatasetPageDocument = new TypedDocumentString(`
     domain
     owner
     description
+    sensitivity
     tags
     updatedAt
     sourceName
@@ -567,12 +596,29 @@ export const DatasetPageDocument = new TypedDocumentString(`
       }
     }
   }
+  piiVerdicts(namespace: $namespace, name: $name) {
+    column
+    entityType
+    verdict
+    decidedBy
+    decidedAt
+    note
+  }
   accessPurposes {
     id
     description
   }
 }
     `) as unknown as TypedDocumentString<DatasetPageQuery, DatasetPageQueryVariables>;
+export const SetPiiVerdictDocument = new TypedDocumentString(`
+    mutation SetPiiVerdict($input: SetPiiVerdictInput!) {
+  setPiiVerdict(input: $input) {
+    column
+    entityType
+    verdict
+  }
+}
+    `) as unknown as TypedDocumentString<SetPiiVerdictMutation, SetPiiVerdictMutationVariables>;
 export const RequestDatasetAccessDocument = new TypedDocumentString(`
     mutation RequestDatasetAccess($input: RequestDatasetAccessInput!) {
   requestDatasetAccess(input: $input) {
@@ -595,7 +641,7 @@ export const RequestDatasetAccessDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<RequestDatasetAccessMutation, RequestDatasetAccessMutationVariables>;
 export const DatasetsDocument = new TypedDocumentString(`
-    query Datasets($first: Int!, $after: String, $namePrefix: String, $namespace: String, $tag: String, $owner: String, $domain: String, $sort: DatasetSort!) {
+    query Datasets($first: Int!, $after: String, $namePrefix: String, $namespace: String, $tag: String, $owner: String, $domain: String, $sensitivity: Sensitivity, $sort: DatasetSort!) {
   datasets(
     first: $first
     after: $after
@@ -604,6 +650,7 @@ export const DatasetsDocument = new TypedDocumentString(`
     tag: $tag
     owner: $owner
     domain: $domain
+    sensitivity: $sensitivity
     sort: $sort
   ) {
     nodes {
@@ -612,6 +659,7 @@ export const DatasetsDocument = new TypedDocumentString(`
       name
       domain
       owner
+      sensitivity
       tags
       updatedAt
       description

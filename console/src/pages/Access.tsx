@@ -28,6 +28,11 @@ const AccessGrantsDocument = graphql(`
           name
           sensitivity
           domain
+          models {
+            id
+            modelName
+            version
+          }
         }
         request {
           id
@@ -78,7 +83,7 @@ export function AccessPage() {
   };
   return (
     <section>
-      <PageTitle sub="Who can reach which dataset, and why. Grants ending within 7 days are marked.">Access & grants</PageTitle>
+      <PageTitle sub="Who can reach which dataset, why, and which models are built on it. Grants ending within 7 days are marked.">Access & grants</PageTitle>
       <form className="filters" onSubmit={submit} role="search" aria-label="Filter grants">
         <label>
           Person (id or e-mail)
@@ -105,6 +110,7 @@ export function AccessPage() {
                     <th scope="col">Person</th>
                     <th scope="col">Dataset</th>
                     <th scope="col">Why</th>
+                    <th scope="col">Models on the dataset</th>
                     <th scope="col">Expires</th>
                     <th scope="col">Action</th>
                   </tr>
@@ -146,6 +152,19 @@ function GrantRow({ grant: g, onRevoked }: { grant: Grant; onRevoked: () => void
       <td>
         {g.request.purpose}:{' '}
         {g.request.decidedAutomatically ? `rule ${g.request.ruleId ?? '?'}` : approvers.length ? `approved by ${approvers.join(', ')}` : g.grantedBy}
+      </td>
+      <td>
+        {g.dataset.models.length === 0 ? (
+          <span className="muted">none visible to you</span>
+        ) : (
+          <ul className="plain">
+            {g.dataset.models.map((m) => (
+              <li key={m.id}>
+                {m.modelName} {m.version}
+              </li>
+            ))}
+          </ul>
+        )}
       </td>
       <td>
         {g.active ? when(g.expiresAt) : `ended ${when(g.endedAt)} (${g.endReason ? human(g.endReason) : 'ended'})`}{' '}

@@ -103,6 +103,9 @@ export function AccessInboxPage() {
 
 function RequestCard({ request: r, onDone }: { request: Request; onDone: () => void }) {
   const [note, setNote] = useState('');
+  const [days, setDays] = useState(String(r.durationDays));
+  const granted = Number(days);
+  const daysValid = Number.isInteger(granted) && granted >= 1 && granted <= r.durationDays;
   const [approve, approving] = useMutation(ApproveAccessDocument);
   const [deny, denying] = useMutation(DenyAccessDocument);
   const approvals = r.approvals.filter((a) => a.decision === 'approve');
@@ -158,14 +161,36 @@ function RequestCard({ request: r, onDone }: { request: Request; onDone: () => v
         Note or reason (a reason is required to deny; the requester sees it)
         <textarea rows={2} value={note} onChange={(e) => setNote(e.target.value)} />
       </label>
+      <label>
+        Grant for (days, at most the {r.durationDays} asked)
+        <input
+          className="days"
+          type="number"
+          min={1}
+          max={r.durationDays}
+          value={days}
+          aria-invalid={!daysValid}
+          aria-describedby={daysValid ? undefined : `days-${r.id}`}
+          onChange={(e) => setDays(e.target.value)}
+        />
+      </label>
+      {!daysValid && (
+        <p id={`days-${r.id}`} className="field-error">
+          Enter a whole number of days from 1 to {r.durationDays}.
+        </p>
+      )}
       <div className="actions">
         <button
           type="button"
           className="primary"
-          disabled={approving.pending}
-          onClick={() => void approve({ input: { requestId: r.id, note: note || undefined } }).then((ok) => ok && onDone())}
+          disabled={approving.pending || !daysValid}
+          onClick={() =>
+            void approve({ input: { requestId: r.id, note: note || undefined, durationDays: granted < r.durationDays ? granted : undefined } }).then(
+              (ok) => ok && onDone(),
+            )
+          }
         >
-          Approve
+          {daysValid && granted < r.durationDays ? `Approve for ${granted} days` : 'Approve'}
         </button>
         <button
           type="button"

@@ -1,8 +1,9 @@
 import { useState, type FormEvent } from 'react';
 import { useMutation, useQuery } from '../api';
 import { graphql } from '../gql';
-import type { AccessAction, RequestDatasetAccessMutation } from '../gql/graphql';
+import type { AccessAction, DatasetPageQuery, PiiVerdict, RequestDatasetAccessMutation } from '../gql/graphql';
 import { Link } from '../router';
+import { canReviewPii, useMe } from '../session';
 import { Badge, Empty, ErrorBox, PageTitle, QueryView, human, statusTone, when } from '../ui';
 
 const DatasetDocument = graphql(`
@@ -14,6 +15,7 @@ const DatasetDocument = graphql(`
       domain
       owner
       description
+      sensitivity
       tags
       updatedAt
       sourceName
@@ -49,9 +51,27 @@ const DatasetDocument = graphql(`
         }
       }
     }
+    piiVerdicts(namespace: $namespace, name: $name) {
+      column
+      entityType
+      verdict
+      decidedBy
+      decidedAt
+      note
+    }
     accessPurposes {
       id
       description
+    }
+  }
+`);
+
+const SetPiiVerdictDocument = graphql(`
+  mutation SetPiiVerdict($input: SetPiiVerdictInput!) {
+    setPiiVerdict(input: $input) {
+      column
+      entityType
+      verdict
     }
   }
 `);
@@ -80,15 +100,16 @@ const RequestAccessDocument = graphql(`
 
 export function DatasetPage({ namespace, name }: { namespace: string; name: string }) {
   const state = useQuery(DatasetDocument, { namespace, name });
+  const canReview = canReviewPii(useMe().roles);
   return (
     <section>
       <p className="crumbs">
         <Link to="/datasets">Datasets</Link> / {namespace}
       </p>
       <QueryView state={state} what="the dataset">
-        {({ dataset, piiScans, accessPurposes }) => {
+        {({ dataset, piiScans, piiVerdicts, accessPurposes }) => {
           const scan = piiScans.nodes[0];
-          const sensitivity = scan?.datasetSensitivity ?? 'INTERNAL';
+          const sensitivity = dataset.sensitivity;
           const findings = new Map((scan?.columns ?? []).map((c) => [c.field ?? c.name, c]));
           return (
             <>
@@ -98,7 +119,7 @@ export function DatasetPage({ namespace, name }: { namespace: string; name: stri
                   <dt>Sensitivity</dt>
                   <dd>
                     <Badge tone={statusTone(sensitivity)}>{human(sensitivity)}</Badge>
-                    {!scan && <span className="muted small"> never scanned (the default)</span>}
+                    {!scan && <span className="muted small"> never scanned</span>}
                   </dd>
                 </div>
                 <div>
@@ -147,8 +168,8 @@ export function DatasetPage({ namespace, name }: { namespace: string; name: stri
                           <td>
                             {finding?.entities.length ? (
                               finding.entities.map((e) => (
-                                <Badge key={e.type} tone="warn">
-                                  {e.type} {Math.round(e.matchRatio * 100)}%
+                                <Badge key={e.type} tone={verdictOf(piiVerdicts, f.name, e.type)?.verdict === 'REJECTED' ? 'neutral' : 'warn'}>
+                                  {e.type} {Math.round(e.matchRatio * 100)}%{verdictLabel(verdictOf(piiVerdicts, f.name, e.type))}
                                 </Badge>
                               ))
                             ) : (
@@ -171,6 +192,15 @@ export function DatasetPage({ namespace, name }: { namespace: string; name: stri
                     })}
                   </tbody>
                 </table>
+              )}
+              {canReview && (
+                <PiiReview
+                  namespace={dataset.namespace}
+                  name={dataset.name}
+                  findings={personalDataFindings(dataset.fields, scan?.columns ?? [])}
+                  verdicts={piiVerdicts}
+                  onDone={state.reload}
+                />
               )}
               {dataset.models.length > 0 && (
                 <>
@@ -272,6 +302,120 @@ function RequestAccess({ namespace, name, purposes }: { namespace: string; name:
           )}
         </div>
       )}
+    </section>
+  );
+}
+
+type Verdict = DatasetPageQuery['piiVerdicts'][number];
+type Field = DatasetPageQuery['dataset']['fields'][number];
+type ScanColumn = NonNullable<DatasetPageQuery['piiScans']['nodes'][number]>['columns'][number];
+
+function verdictOf(verdicts: Verdict[], column: string, entityType: string): Verdict | undefined {
+  return verdicts.find((v) => v.column === column && v.entityType === entityType);
+}
+
+function verdictLabel(v: Verdict | undefined): string {
+  return v ? ` · ${v.verdict === 'CONFIRMED' ? 'confirmed' : 'rejected'}` : '';
+}
+
+/** What a reviewer can judge: the last scan's findings and the fields' PII:<TYPE> tags (from earlier scans or curation). */
+function personalDataFindings(fields: Field[], columns: ScanColumn[]): { column: string; entityType: string }[] {
+  const seen = new Map<string, { column: string; entityType: string }>();
+  const add = (column: string, entityType: string) => seen.set(`${column}\u0000${entityType}`, { column, entityType });
+  for (const c of columns) for (const e of c.entities) add(c.field ?? c.name, e.type);
+  for (const f of fields) for (const t of f.tags) if (t.startsWith('PII:')) add(f.name, t.slice('PII:'.length));
+  return [...seen.values()];
+}
+
+function PiiReview({
+  namespace,
+  name,
+  findings,
+  verdicts,
+  onDone,
+}: {
+  namespace: string;
+  name: string;
+  findings: { column: string; entityType: string }[];
+  verdicts: Verdict[];
+  onDone: () => void;
+}) {
+  const me = useMe();
+  const [note, setNote] = useState('');
+  const [setVerdict, { pending, error }] = useMutation(SetPiiVerdictDocument);
+  const decide = (column: string, entityType: string, verdict: PiiVerdict) =>
+    void setVerdict({ input: { namespace, name, column, entityType, verdict, note: note || undefined } }).then((ok) => {
+      if (!ok) return;
+      setNote('');
+      onDone();
+    });
+  return (
+    <section className="panel" aria-labelledby="pii-review">
+      <h2 id="pii-review">Review personal-data findings</h2>
+      {findings.length === 0 ? (
+        <Empty>No personal data has been found in this dataset, so there is nothing to confirm or reject.</Empty>
+      ) : (
+        <>
+          <p className="muted small">A verdict applies from the next scan: a rejected finding is no longer tagged, a confirmed one always is.</p>
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Column</th>
+                <th scope="col">Finding</th>
+                <th scope="col">Verdict</th>
+                <th scope="col">Decide</th>
+              </tr>
+            </thead>
+            <tbody>
+              {findings.map(({ column, entityType }) => {
+                const v = verdictOf(verdicts, column, entityType);
+                return (
+                  <tr key={`${column}/${entityType}`}>
+                    <th scope="row">{column}</th>
+                    <td>{entityType}</td>
+                    <td>
+                      {v ? (
+                        <>
+                          <Badge tone={v.verdict === 'CONFIRMED' ? 'warn' : 'neutral'}>{human(v.verdict)}</Badge>{' '}
+                          <span className="muted small">
+                            by {v.decidedBy === me.id ? 'you' : v.decidedBy}, {when(v.decidedAt)}
+                            {v.note && ` — ${v.note}`}
+                          </span>
+                        </>
+                      ) : (
+                        <span className="muted">not reviewed</span>
+                      )}
+                    </td>
+                    <td className="actions">
+                      <button
+                        type="button"
+                        disabled={pending || v?.verdict === 'CONFIRMED'}
+                        aria-label={`Confirm ${entityType} in ${column}`}
+                        onClick={() => decide(column, entityType, 'CONFIRMED')}
+                      >
+                        Confirm
+                      </button>
+                      <button
+                        type="button"
+                        disabled={pending || v?.verdict === 'REJECTED'}
+                        aria-label={`Reject ${entityType} in ${column}`}
+                        onClick={() => decide(column, entityType, 'REJECTED')}
+                      >
+                        Reject
+                      </button>
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+          <label>
+            Note for the verdict (optional, kept in the audit log)
+            <textarea rows={2} value={note} onChange={(e) => setNote(e.target.value)} />
+          </label>
+        </>
+      )}
+      {error && <ErrorBox error={error} />}
     </section>
   );
 }

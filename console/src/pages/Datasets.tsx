@@ -1,19 +1,40 @@
 import { useState, type FormEvent } from 'react';
 import { useQuery } from '../api';
 import { graphql } from '../gql';
-import type { DatasetSort } from '../gql/graphql';
+import type { DatasetSort, Sensitivity } from '../gql/graphql';
 import { Link, setQuery, useLocation } from '../router';
-import { Badge, Empty, PageTitle, Pager, QueryView, useCursorPages, when } from '../ui';
+import { Badge, Empty, PageTitle, Pager, QueryView, statusTone, useCursorPages, when } from '../ui';
 
 const DatasetsDocument = graphql(`
-  query Datasets($first: Int!, $after: String, $namePrefix: String, $namespace: String, $tag: String, $owner: String, $domain: String, $sort: DatasetSort!) {
-    datasets(first: $first, after: $after, namePrefix: $namePrefix, namespace: $namespace, tag: $tag, owner: $owner, domain: $domain, sort: $sort) {
+  query Datasets(
+    $first: Int!
+    $after: String
+    $namePrefix: String
+    $namespace: String
+    $tag: String
+    $owner: String
+    $domain: String
+    $sensitivity: Sensitivity
+    $sort: DatasetSort!
+  ) {
+    datasets(
+      first: $first
+      after: $after
+      namePrefix: $namePrefix
+      namespace: $namespace
+      tag: $tag
+      owner: $owner
+      domain: $domain
+      sensitivity: $sensitivity
+      sort: $sort
+    ) {
       nodes {
         nodeId
         namespace
         name
         domain
         owner
+        sensitivity
         tags
         updatedAt
         description
@@ -26,7 +47,9 @@ const DatasetsDocument = graphql(`
   }
 `);
 
-const FILTERS = ['name', 'namespace', 'tag', 'owner', 'domain'] as const;
+const FILTERS = ['name', 'namespace', 'tag', 'owner', 'domain', 'sensitivity'] as const;
+const SENSITIVITIES: Sensitivity[] = ['PUBLIC', 'INTERNAL', 'CONFIDENTIAL', 'RESTRICTED'];
+const asSensitivity = (v: string): Sensitivity | undefined => SENSITIVITIES.find((s) => s === v);
 
 export function DatasetsPage() {
   const { query } = useLocation();
@@ -42,6 +65,7 @@ export function DatasetsPage() {
     tag: filters.tag || undefined,
     owner: filters.owner || undefined,
     domain: filters.domain || undefined,
+    sensitivity: asSensitivity(filters.sensitivity),
     sort,
   });
   const submit = (e: FormEvent) => {
@@ -69,6 +93,17 @@ export function DatasetsPage() {
           <input value={draft.domain} onChange={(e) => setDraft({ ...draft, domain: e.target.value })} />
         </label>
         <label>
+          Sensitivity
+          <select value={draft.sensitivity} onChange={(e) => setDraft({ ...draft, sensitivity: e.target.value })}>
+            <option value="">Any</option>
+            {SENSITIVITIES.map((v) => (
+              <option key={v} value={v}>
+                {v.toLowerCase()}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
           Namespace
           <input value={draft.namespace} onChange={(e) => setDraft({ ...draft, namespace: e.target.value })} />
         </label>
@@ -86,7 +121,7 @@ export function DatasetsPage() {
           <button
             type="button"
             onClick={() => {
-              const cleared = { name: '', namespace: '', tag: '', owner: '', domain: '' };
+              const cleared = { name: '', namespace: '', tag: '', owner: '', domain: '', sensitivity: '' };
               setDraft(cleared);
               setQuery(cleared);
             }}
@@ -116,6 +151,7 @@ export function DatasetsPage() {
                     <th scope="col">Dataset</th>
                     <th scope="col">Domain</th>
                     <th scope="col">Owner</th>
+                    <th scope="col">Sensitivity</th>
                     <th scope="col">Tags</th>
                     <th scope="col">Updated</th>
                   </tr>
@@ -129,6 +165,9 @@ export function DatasetsPage() {
                       </td>
                       <td>{d.domain}</td>
                       <td>{d.owner ?? <span className="muted">no owner</span>}</td>
+                      <td>
+                        <Badge tone={statusTone(d.sensitivity)}>{d.sensitivity.toLowerCase()}</Badge>
+                      </td>
                       <td>
                         {d.tags.length === 0 ? (
                           <span className="muted">—</span>
