@@ -241,6 +241,18 @@ describe('web console (browser)', () => {
     await page.locator('blockquote').filter({ hasText: 'Describe how the female group was sampled' }).waitFor();
     assert.match((await page.locator('.timeline').nth(1).textContent()) ?? '', /request changes of revision 1/i);
     assert.equal(await page.getByRole('button', { name: 'Request changes' }).count(), 0, 'nothing to review until resubmitted');
+    // Changes are answered by an edit (a new revision), then the card is submitted again.
+    const { modelCard } = await s.graphql<{ modelCard: { content: Record<string, unknown> } }>('ds', `query($id: ID!) { modelCard(id: $id) { content } }`, {
+      id: v.id,
+    });
+    const answered = {
+      ...modelCard.content,
+      model_details: { ...(modelCard.content['model_details'] as object), overview: 'Female applicants sampled from 2025.' },
+    };
+    await s.graphql('ds', `mutation($id: ID!, $content: JSON!) { updateModelCard(input: { modelVersionId: $id, content: $content }) { id } }`, {
+      id: v.id,
+      content: answered,
+    });
     await s.graphql('ds', `mutation($id: ID!) { submitModelCardForReview(input: { modelVersionId: $id, comment: "sampling described" }) { id } }`, {
       id: v.id,
     });
