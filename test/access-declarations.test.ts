@@ -48,8 +48,11 @@ function collectHandlers(app: TestApp): { graphql: Map<string, Handler>; http: H
         } else if (isController && Reflect.hasMetadata(METHOD_METADATA, method)) {
           const verb = RequestMethod[Number(Reflect.getMetadata(METHOD_METADATA, method))];
           const prefix = String(Reflect.getMetadata(PATH_METADATA, type) ?? '');
-          const route = String(Reflect.getMetadata(PATH_METADATA, method) ?? '');
-          http.push({ key: `${verb} ${`/${prefix}/${route}`.replace(/\/+/g, '/').replace(/\/$/, '')}`, declaration });
+          // A handler may serve several paths (`@Post(['', 'key/:key'])`): one entry each.
+          const routes = [Reflect.getMetadata(PATH_METADATA, method) as string | string[] | undefined].flat();
+          for (const route of routes) {
+            http.push({ key: `${verb} ${`/${prefix}/${route ?? ''}`.replace(/\/+/g, '/').replace(/\/$/, '')}`, declaration });
+          }
         }
       }
     }

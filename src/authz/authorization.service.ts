@@ -3,7 +3,7 @@ import type { Principal, RoleBinding } from '../auth/principal';
 import { CHARTER_CONFIG, type CharterConfig } from '../config/config';
 import { PolicySnapshot, assertSupportedModel, readDefaultPolicy, type Decision } from './policy-engine';
 import { PolicyRepository } from './policy.repository';
-import { PolicyWatcher } from './policy-watcher';
+import { PolicyWatcher, serialised } from './policy-watcher';
 import { splitPermission } from './requires.decorator';
 
 /** Decides `enforce(subject, domain, object, action)` for principals, on the current policy snapshot. */
@@ -12,7 +12,6 @@ export class AuthorizationService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(AuthorizationService.name);
   private snapshot!: PolicySnapshot;
   private watcher?: PolicyWatcher;
-  private reloading: Promise<void> = Promise.resolve();
 
   constructor(
     @Inject(CHARTER_CONFIG) private readonly config: CharterConfig,
@@ -33,18 +32,12 @@ export class AuthorizationService implements OnModuleInit, OnModuleDestroy {
     await this.watcher?.stop();
   }
 
-  /** Rebuilds the snapshot from PostgreSQL; reloads are serialised so the newest always wins. */
-  reload(): Promise<void> {
-    // A failed reload must not poison the chain: the next notification or periodic reload retries.
-    this.reloading = this.reloading
-      .catch(() => undefined)
-      .then(async () => {
-        const rows = await this.policies.loadAll();
-        this.snapshot = PolicySnapshot.build(rows);
-        this.logger.debug(`policy loaded: ${rows.length} rules`);
-      });
-    return this.reloading;
-  }
+  /** Rebuilds the snapshot from PostgreSQL (serialised: the newest reload wins, a failed one is retried later). */
+  readonly reload = serialised(async () => {
+    const rows = await this.policies.loadAll();
+    this.snapshot = PolicySnapshot.build(rows);
+    this.logger.debug(`policy loaded: ${rows.length} rules`);
+  });
 
   /** Role assignments an administrator made for a subject (IdP roles are on the principal). */
   assignedRoles(subject: string): RoleBinding[] {

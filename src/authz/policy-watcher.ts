@@ -5,6 +5,15 @@ import { POLICY_CHANNEL } from './policy.repository';
 const MAX_DELAY_MS = 2_000;
 
 /**
+ * Wraps a reload so calls run one after another (the newest always wins) and a failed one does not
+ * poison the chain: the next notification or periodic reload tries again.
+ */
+export function serialised(reload: () => Promise<void>): () => Promise<void> {
+  let last: Promise<void> = Promise.resolve();
+  return () => (last = last.catch(() => undefined).then(reload));
+}
+
+/**
  * Listens for policy changes (or, given another channel, any change every replica must pick up)
  * on PostgreSQL's LISTEN/NOTIFY channel and calls `onChange`
  * (debounced, so a burst of edits costs one reload). On a lost connection it reconnects and

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { PolicyWatcher } from '../../authz/policy-watcher';
+import { PolicyWatcher, serialised } from '../../authz/policy-watcher';
 import { CHARTER_CONFIG, type CharterConfig } from '../../config/config';
 import { AccessRepository, type LiveGrantRow } from '../access.repository';
 import type { AccessAction } from '../rules/access-rules';
@@ -43,7 +43,6 @@ export class AccessIndex implements OnModuleInit, OnModuleDestroy {
   private principalByEmail = new Map<string, string>();
   private datasetByName = new Map<string, string>();
   private watcher?: PolicyWatcher;
-  private reloading: Promise<void> = Promise.resolve();
 
   constructor(
     @Inject(CHARTER_CONFIG) private readonly config: CharterConfig,
@@ -60,19 +59,8 @@ export class AccessIndex implements OnModuleInit, OnModuleDestroy {
     await this.watcher?.stop();
   }
 
-  /**
-   * Serialised, so the newest reload always wins. A failed reload (database restarting) must not
-   * poison the chain: the next notification or the watcher's periodic reload tries again.
-   */
-  reload(): Promise<void> {
-    this.reloading = this.reloading
-      .catch(() => undefined)
-      .then(async () => {
-        const rows = await this.repository.liveGrants();
-        this.swap(rows);
-      });
-    return this.reloading;
-  }
+  /** Rebuilds the index from PostgreSQL (serialised: the newest reload wins, a failed one is retried later). */
+  readonly reload = serialised(async () => this.swap(await this.repository.liveGrants()));
 
   /** Drops a grant at once on this replica (revocation); the other replicas drop it on their reload. */
   forget(grantId: string): void {

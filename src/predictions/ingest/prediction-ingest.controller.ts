@@ -29,23 +29,11 @@ type HeaderMap = Record<string, string | string[] | undefined>;
 export class PredictionIngestController {
   constructor(private readonly ingest: PredictionIngestService) {}
 
-  @Post()
+  /** `key/:key`: the same, authenticated by the API key in the path (loggers that cannot set headers). */
+  @Post(['', 'key/:key'])
   @HttpCode(200)
   @Requires('predictions.ingest', { allowApiKeys: true })
   post(
-    @Body() body: unknown,
-    @Headers() headers: HeaderMap,
-    @Req() request: FastifyRequest,
-    @CurrentPrincipal() principal: Principal,
-  ): Promise<PredictionIngestResult> {
-    return this.ingest.ingest(toEvents(body, headers, rawJsonBody(request)), principal.subject);
-  }
-
-  /** Same as POST /api/v1/predictions, authenticated by the API key in the path. */
-  @Post('key/:key')
-  @HttpCode(200)
-  @Requires('predictions.ingest', { allowApiKeys: true })
-  postWithPathKey(
     @Body() body: unknown,
     @Headers() headers: HeaderMap,
     @Req() request: FastifyRequest,

@@ -112,7 +112,13 @@ export class PredictionsService {
 
   private async views(principal: Principal, rows: RecordRow[], includePayloads: boolean): Promise<PredictionView[]> {
     if (rows.length === 0) return [];
-    if (includePayloads) await this.authorizePayloads(principal, rows);
+    if (includePayloads) {
+      await this.authorizePayloadRead(principal, {
+        target: `model:${[...new Set(rows.map((r) => r.model_name))].join(',')}`,
+        details: { records: rows.map((r) => ({ model: r.model_name, requestId: r.correlation_id })) },
+        instead: 'ask without includePayloads',
+      });
+    }
     const keys = rows.flatMap((r) => [
       ...(r.request_seq ? [{ model: r.model_name, seq: r.request_seq, receivedAt: r.request_received_at }] : []),
       ...(r.response_seq ? [{ model: r.model_name, seq: r.response_seq, receivedAt: r.response_received_at }] : []),
@@ -130,41 +136,22 @@ export class PredictionsService {
     }));
   }
 
-  private async authorizePayloadAggregate(principal: Principal, model: string, details: Record<string, unknown>): Promise<void> {
-    const event = {
-      action: 'predictions.payload.read',
-      actorId: principal.id,
-      actorLabel: principal.email ?? principal.name ?? null,
-      target: `model:${model}`,
-    };
-    if (!this.authorization.check(principal, PAYLOAD_PERMISSION).allowed) {
-      await this.audit.recordIndependently({ ...event, decision: 'deny', reason: `no policy grants ${PAYLOAD_PERMISSION}`, details });
-      throw new AppError(ErrorCode.FORBIDDEN, `${PAYLOAD_PERMISSION} is not granted: an output distribution reads payload values; ask without outputField`);
+  /**
+   * Reading payload values — records with payloads, an output distribution, a bias report's groups —
+   * needs its own permission (in `domain` when the caller knows the model's), and every read and
+   * refusal is audited. The one place that decides it, for this module and its callers.
+   */
+  async authorizePayloadRead(
+    principal: Principal,
+    read: { target: string; domain?: string; details: Record<string, unknown>; instead: string },
+  ): Promise<void> {
+    const event = { action: 'predictions.payload.read', actorId: principal.id, actorLabel: principal.email ?? principal.name ?? null, target: read.target };
+    const where = read.domain ? ` in domain ${read.domain}` : '';
+    if (!this.authorization.check(principal, PAYLOAD_PERMISSION, read.domain).allowed) {
+      await this.audit.recordIndependently({ ...event, decision: 'deny', reason: `no policy grants ${PAYLOAD_PERMISSION}${where}`, details: read.details });
+      throw new AppError(ErrorCode.FORBIDDEN, `${PAYLOAD_PERMISSION} is not granted${where}: ${read.instead}`);
     }
-    await this.audit.record({ ...event, decision: 'allow', details });
-  }
-
-  /** Payloads need their own permission, and every read of them is audited (with the records read). */
-  private async authorizePayloads(principal: Principal, rows: RecordRow[]): Promise<void> {
-    const actor = { actorId: principal.id, actorLabel: principal.email ?? principal.name ?? null };
-    const models = [...new Set(rows.map((r) => r.model_name))];
-    if (!this.authorization.check(principal, PAYLOAD_PERMISSION).allowed) {
-      await this.audit.recordIndependently({
-        action: 'predictions.payload.read',
-        decision: 'deny',
-        ...actor,
-        target: `model:${models.join(',')}`,
-        reason: `no policy grants ${PAYLOAD_PERMISSION}`,
-      });
-      throw new AppError(ErrorCode.FORBIDDEN, `${PAYLOAD_PERMISSION} is not granted: ask without includePayloads`);
-    }
-    await this.audit.record({
-      action: 'predictions.payload.read',
-      decision: 'allow',
-      ...actor,
-      target: `model:${models.join(',')}`,
-      details: { records: rows.map((r) => ({ model: r.model_name, requestId: r.correlation_id })) },
-    });
+    await this.audit.record({ ...event, decision: 'allow', details: read.details });
   }
 
   async stats(principal: Principal, model: string, version: string | null, from: Date, to: Date, bucket: 'hour' | 'day', outputField: string | null) {
@@ -172,7 +159,13 @@ export class PredictionsService {
     requireValidDate('to', to);
     if (outputField !== null && !isValidPath(outputField)) throw AppError.badInput('outputField', `"${outputField}" is not a dotted field path`);
     // A distribution lists payload values (at any path, over any window): it is a payload read.
-    if (outputField !== null) await this.authorizePayloadAggregate(principal, model, { purpose: 'output distribution', outputField, from, to });
+    if (outputField !== null) {
+      await this.authorizePayloadRead(principal, {
+        target: `model:${model}`,
+        details: { purpose: 'output distribution', outputField, from, to },
+        instead: 'an output distribution reads payload values; ask without outputField',
+      });
+    }
     const buckets = await this.repository.stats(model, version, from, to, bucket, this.unmatchedBefore());
     const outputs = outputField ? await this.repository.outputDistribution(model, version, from, to, outputField.split('.')) : [];
     return {
