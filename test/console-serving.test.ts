@@ -15,7 +15,7 @@ describe('console serving', () => {
   });
 
   it('serves index.html at / and at every console page, with a content security policy', async () => {
-    for (const p of ['/', '/datasets', '/datasets/wh/sales', '/auth/callback?code=x&state=y']) {
+    for (const p of ['/', '/datasets', '/datasets/wh/sales', '/datasets/postgres%3A%2F%2Fwh%3A5432/credit.features', '/auth/callback?code=x&state=y']) {
       const res = await fetch(`${url}${p}`);
       assert.equal(res.status, 200, p);
       assert.match(res.headers.get('content-type') ?? '', /text\/html/);
@@ -37,13 +37,16 @@ describe('console serving', () => {
   });
 
   it('never shadows the API: unknown API paths and missing files stay JSON 404s, and the API answers', async () => {
-    for (const p of ['/api/nope', '/api/v1/nope', '/graphql/nope', '/health/nope', '/metrics/nope', '/assets/missing.js']) {
+    for (const p of ['/api/nope', '/api/v1/nope', '/graphql/nope', '/health/nope', '/metrics/nope', '/assets/missing.js', '/favicon.ico']) {
       const res = await fetch(`${url}${p}`);
       assert.equal(res.status, 404, p);
       const body = (await res.json()) as { code: string; requestId: string };
       assert.equal(body.code, 'NOT_FOUND', p);
       assert.ok(body.requestId);
     }
+    const malformed = await fetch(`${url}/datasets/%E0%A4%A`);
+    assert.equal(malformed.status, 400);
+    assert.match(await malformed.text(), /not a valid url/);
     assert.equal((await fetch(`${url}/health/live`)).status, 200);
     const me = await stack!.app.graphql<{ me: { email: string } }>('{ me { email } }', await stack!.idp.token('ds'));
     assert.equal(me.data?.me.email, 'ds@charter.local');

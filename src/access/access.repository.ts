@@ -78,6 +78,8 @@ export interface InboxFilter {
   ownerIn?: string[];
   /** Only requests on datasets in these domains (a risk officer's inbox); `*` means all. */
   domainIn?: string[];
+  /** Only requests this principal has not approved or denied. */
+  notDecidedBy?: string;
 }
 
 export interface GrantFilter {
@@ -162,6 +164,7 @@ export class AccessRepository {
     if (filter.stage) add((p) => `r.stage = ${p}`, filter.stage);
     if (filter.datasetId) add((p) => `r.dataset_id = ${p}`, filter.datasetId);
     if (filter.requesterId) add((p) => `r.requester_id = ${p}`, filter.requesterId);
+    if (filter.notDecidedBy) add((p) => `NOT EXISTS (SELECT 1 FROM access_approvals a WHERE a.request_id = r.id AND a.approver_id = ${p})`, filter.notDecidedBy);
     if (filter.ownerIn)
       add(
         (p) => `r.dataset_id IN (SELECT id FROM lineage_datasets WHERE lower(owner) = ANY(${p}::text[]))`,

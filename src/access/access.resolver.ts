@@ -97,6 +97,7 @@ export class AccessResolver {
       status: args.status ?? undefined,
       stage: args.stage ?? undefined,
       datasetId: args.datasetId ? requireUuid('datasetId', args.datasetId) : undefined,
+      notDecidedBy: args.awaitingMe ? principal.id : undefined,
     };
     const rows = await this.requests.inbox(principal, filter, readCursor(args.after), first + 1);
     return page(rows, first, (r) => r.created_at, await this.views.requests(rows.slice(0, first)));

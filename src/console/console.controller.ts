@@ -35,6 +35,7 @@ export class ConsoleController {
   @Get('*')
   @Public('static files of the web console; data comes only from the API, which enforces access')
   serve(@Req() request: FastifyRequest, @Res() reply: FastifyReply): void {
+    // Fastify has already refused malformed percent-encoding with a 400 (FST_ERR_BAD_URL).
     const urlPath = decodeURIComponent(request.url.split('?')[0] ?? '/');
     if (RESERVED.test(urlPath)) throw new NotFoundException(`no route GET ${urlPath}`);
     if (!this.assets) {
@@ -47,8 +48,9 @@ export class ConsoleController {
     let asset = this.assets.get(urlPath);
     let isIndex = false;
     if (!asset) {
-      // A missing file (it has an extension) is a 404; anything else is a console page.
-      if (/\.[a-z0-9]+$/i.test(urlPath)) throw new NotFoundException(`no file ${urlPath}`);
+      // A missing build file or top-level file (favicon.ico) is a 404; anything else is a console
+      // page, dots included (datasets are often named schema.table).
+      if (urlPath.startsWith('/assets/') || /^\/[^/]+\.[a-z0-9]+$/i.test(urlPath)) throw new NotFoundException(`no file ${urlPath}`);
       asset = this.assets.get('/index.html');
       isIndex = true;
     }

@@ -38,6 +38,21 @@ const SCHEMA_URL = 'https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/Ru
 const FIRST = ['Ana', 'Björn', 'Chloé', 'Dmitri', 'Eleni', 'François', 'Giulia', 'Håkon', 'Ivana', 'José', 'Katarzyna', 'Léa', 'Mikkel', 'Nuño', 'Oğuz', 'Zoë'];
 const LAST = ['García', 'Müller', 'Dubois', 'Kowalski', 'Nørgaard', 'Papadopoulos', 'Rossi', 'Øvergaard', 'Silva', 'Yılmaz', 'Novák', 'Schäfer'];
 
+interface DemoDataset {
+  ns: string;
+  name: string;
+  fields: string[];
+  /** Output columns and the input columns each is computed from. */
+  columns?: Record<string, ColumnSource[]>;
+}
+
+interface ColumnSource {
+  from: DemoDataset;
+  field: string;
+  subtype: 'IDENTITY' | 'TRANSFORMATION';
+  masking?: boolean;
+}
+
 class DemoClient {
   constructor(private readonly o: DemoOptions) {}
 
@@ -145,36 +160,69 @@ async function lineage(c: DemoClient, log: DemoOptions['log'], d: DemoResult['da
     },
   });
   // Inputs carry the same schema as the outputs that wrote them: a dataset's fields are its latest schema facet.
-  const raw = {
+  const crm = {
+    ns: SOURCES_NS,
+    name: 'crm/applications.csv',
+    fields: ['applicant_id', 'full_name', 'email', 'phone', 'birth_date', 'iban', 'city', 'amount_requested'],
+  };
+  const bureau = { ns: SOURCES_NS, name: 'bureau/credit_reports.json', fields: ['applicant_id', 'bureau_score', 'defaults_count'] };
+  const same = (from: DemoDataset, ...fields: string[]): Record<string, ColumnSource[]> =>
+    Object.fromEntries(fields.map((f) => [f, [{ from, field: f, subtype: 'IDENTITY' }]]));
+  const raw: DemoDataset = {
     ns: DEMO_NAMESPACE,
     name: d.raw,
     fields: ['applicant_id', 'full_name', 'email', 'phone', 'birth_date', 'iban', 'city', 'amount_requested', 'bureau_score', 'defaults_count'],
+    columns: { ...same(crm, ...crm.fields), ...same(bureau, 'bureau_score', 'defaults_count') },
   };
-  const curated = {
+  const curated: DemoDataset = {
     ns: DEMO_NAMESPACE,
     name: d.curated,
     fields: ['applicant_id', 'full_name', 'email', 'age_band', 'city', 'amount_requested', 'bureau_score', 'defaulted'],
+    columns: {
+      ...same(raw, 'applicant_id', 'full_name', 'email', 'city', 'amount_requested', 'bureau_score'),
+      age_band: [{ from: raw, field: 'birth_date', subtype: 'TRANSFORMATION' }],
+      defaulted: [{ from: raw, field: 'defaults_count', subtype: 'TRANSFORMATION' }],
+    },
   };
-  const pipelines: { job: string; inputs: { ns: string; name: string; fields: string[] }[]; outputs: { ns: string; name: string; fields: string[] }[] }[] = [
-    {
-      job: 'ingest_applications',
-      inputs: [
-        {
-          ns: SOURCES_NS,
-          name: 'crm/applications.csv',
-          fields: ['applicant_id', 'full_name', 'email', 'phone', 'birth_date', 'iban', 'city', 'amount_requested'],
-        },
-        { ns: SOURCES_NS, name: 'bureau/credit_reports.json', fields: ['applicant_id', 'bureau_score', 'defaults_count'] },
+  const features: DemoDataset = {
+    ns: DEMO_NAMESPACE,
+    name: d.features,
+    fields: ['applicant_key', 'age_band', 'debt_ratio', 'bureau_score', 'label'],
+    columns: {
+      ...same(curated, 'age_band', 'bureau_score'),
+      applicant_key: [{ from: curated, field: 'applicant_id', subtype: 'TRANSFORMATION', masking: true }],
+      debt_ratio: [
+        { from: curated, field: 'amount_requested', subtype: 'TRANSFORMATION' },
+        { from: curated, field: 'bureau_score', subtype: 'TRANSFORMATION' },
       ],
-      outputs: [raw],
+      label: [{ from: curated, field: 'defaulted', subtype: 'IDENTITY' }],
     },
+  };
+  const pipelines: { job: string; inputs: DemoDataset[]; outputs: DemoDataset[] }[] = [
+    { job: 'ingest_applications', inputs: [crm, bureau], outputs: [raw] },
     { job: 'curate_applications', inputs: [raw], outputs: [curated] },
-    {
-      job: 'build_features',
-      inputs: [curated],
-      outputs: [{ ns: DEMO_NAMESPACE, name: d.features, fields: ['applicant_key', 'age_band', 'debt_ratio', 'bureau_score', 'label'] }],
-    },
+    { job: 'build_features', inputs: [curated], outputs: [features] },
   ];
+  // Column-level lineage as Airflow's SQL parser reports it (ColumnLineageDatasetFacet 1-2-0).
+  const columnLineage = (columns: Record<string, ColumnSource[]>) => ({
+    columnLineage: {
+      _producer: PRODUCER,
+      _schemaURL: 'https://openlineage.io/spec/facets/1-2-0/ColumnLineageDatasetFacet.json',
+      fields: Object.fromEntries(
+        Object.entries(columns).map(([out, sources]) => [
+          out,
+          {
+            inputFields: sources.map((c) => ({
+              namespace: c.from.ns,
+              name: c.from.name,
+              field: c.field,
+              transformations: [{ type: 'DIRECT', subtype: c.subtype, masking: c.masking ?? false }],
+            })),
+          },
+        ]),
+      ),
+    },
+  });
   let events = 0;
   for (const [i, p] of pipelines.entries()) {
     const runId = randomUUID();
@@ -183,7 +231,11 @@ async function lineage(c: DemoClient, log: DemoOptions['log'], d: DemoResult['da
       ['START', 0],
       ['COMPLETE', 120_000],
     ] as const) {
-      const io = (x: { ns: string; name: string; fields: string[] }) => ({ namespace: x.ns, name: x.name, facets: schema(...x.fields) });
+      const io = (x: DemoDataset, output: boolean) => ({
+        namespace: x.ns,
+        name: x.name,
+        facets: { ...schema(...x.fields), ...(output && x.columns ? columnLineage(x.columns) : {}) },
+      });
       await c.rest(
         'ingest',
         'POST',
@@ -195,8 +247,8 @@ async function lineage(c: DemoClient, log: DemoOptions['log'], d: DemoResult['da
           schemaURL: SCHEMA_URL,
           run: { runId, facets: {} },
           job: { namespace: JOB_NS, name: p.job, facets: {} },
-          inputs: p.inputs.map(io),
-          outputs: p.outputs.map(io),
+          inputs: p.inputs.map((x) => io(x, false)),
+          outputs: p.outputs.map((x) => io(x, true)),
         }),
       );
       events += 1;
@@ -358,8 +410,25 @@ async function models(c: DemoClient, log: DemoOptions['log'], curated: string, f
       }
     }
   }
+  // The rest of the inventory: models without traffic yet, so the console's filters have something to filter.
+  for (const [name, domain, riskTier, description, datasets] of [
+    ['fraud-screening', 'payments', 'LIMITED', 'Flags card payments for manual fraud review.', []],
+    ['collections-priority', DEMO_DOMAIN, 'MINIMAL', 'Orders the collections work queue; a person decides every action.', [{ nodeId: features, role: 'TRAINING' }]],
+  ] as const) {
+    await c.graphql('mowner', 'mutation($i: CreateModelInput!) { createModel(input: $i) { id } }', { i: { name, domain, riskTier, description } });
+    await c.graphql('mowner', `mutation($i: RegisterModelVersionInput!) { registerModelVersion(input: $i) { id } }`, {
+      i: {
+        modelName: name,
+        version: '0.3',
+        artifactUri: `s3://models/${name}/0.3/model.onnx`,
+        artifactDigest: `sha256:${createHash('sha256').update(`${name} 0.3`).digest('hex')}`,
+        framework: 'xgboost 2.1',
+        datasets,
+      },
+    });
+  }
   log(
-    `Model ${DEMO_MODEL} (high risk): 1.0 card in review, 2.0 card approved by two risk officers and in production under a bias exception; bias reports on age_band and gender`,
+    `Model ${DEMO_MODEL} (high risk): 1.0 card in review, 2.0 card approved by two risk officers and in production under a bias exception; bias reports on age_band and gender; fraud-screening and collections-priority in development`,
   );
   return versions;
 }
@@ -395,6 +464,12 @@ async function access(c: DemoClient, log: DemoOptions['log'], d: DemoResult['dat
     JSON.stringify({ subject: 'ciso@charter.local', dataset: { namespace: DEMO_NAMESPACE, name: d.curated }, action: 'export' }),
   );
   outcomes.push('decision API: ciso export of the curated data denied (audited)');
+  // Left for the data owner's inbox: restricted data is never granted by a rule.
+  const waiting = [
+    await request('ds', d.raw, 'READ', 'data-quality', 14, 'IBAN parsing errors reported by the curation job: compare against the raw rows'),
+    await request('mowner', d.raw, 'READ', 'model-evaluation', 90, 'Validate 2.0 on unmasked applications'),
+  ];
+  outcomes.push(`${waiting.filter((w) => w.requestDatasetAccess.request.status === 'ESCALATED').length} requests for the raw data waiting for the owner`);
   log(`Access: ${outcomes.join('; ')}`);
 }
 

@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
@@ -37,7 +38,10 @@ export interface ConsoleStack {
   graphql<T>(user: string, query: string, variables?: Record<string, unknown>): Promise<T>;
   /** A fresh browser context signed in through the provider's real login page. */
   signIn(user: string, width?: number, height?: number): Promise<Page>;
+  /** Saves a full-page screenshot, then fails on any WCAG 2.1 A/AA violation axe finds on the page. */
   screenshot(page: Page, name: string): Promise<void>;
+  /** Screenshots every page still open (after a failed step), named `failed-<name>-<n>`, and closes it. */
+  captureOpenPages(name: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -96,6 +100,7 @@ export async function startConsoleStack(env: Record<string, string> = {}): Promi
     cleanups.push(() => browser.close());
     await fs.mkdir(SCREENSHOTS, { recursive: true });
     const tokens = new Map<string, string>();
+    const openPages = new Set<Page>();
     const token = async (user: string) => {
       let t = tokens.get(user);
       if (!t) tokens.set(user, (t = await requestDevToken(idp.issuer, user, user)));
@@ -121,6 +126,8 @@ export async function startConsoleStack(env: Record<string, string> = {}): Promi
       async signIn(user, width = 1280, height = 800) {
         const context = await browser.newContext({ viewport: { width, height } });
         const page = await context.newPage();
+        openPages.add(page);
+        page.on('close', () => openPages.delete(page));
         page.on('pageerror', (e) => console.error('console page error:', e.message));
         await page.goto(url);
         // The console sends the browser to the provider's login page (authorization code + PKCE).
@@ -134,8 +141,27 @@ export async function startConsoleStack(env: Record<string, string> = {}): Promi
       },
       async screenshot(page, name) {
         await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+        await assertAccessible(page, name);
+      },
+      async captureOpenPages(name) {
+        let n = 0;
+        for (const page of [...openPages]) {
+          await page.screenshot({ path: path.join(SCREENSHOTS, `failed-${name}-${++n}.png`), fullPage: true }).catch(() => undefined);
+          await page.context().close();
+        }
       },
       close: cleanUp,
     };
   }
+}
+
+/** axe-core's WCAG 2.1 A and AA rules (contrast, names, labels, landmarks, keyboard traps…). */
+export async function assertAccessible(page: Page, name: string): Promise<void> {
+  const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  if (violations.length === 0) return;
+  const lines = violations.flatMap((v) => [
+    `${v.id} (${v.impact ?? 'unknown impact'}): ${v.help}`,
+    ...v.nodes.slice(0, 5).map((n) => `    ${n.target.join(' ')} — ${n.failureSummary?.replace(/\s+/g, ' ') ?? ''}`),
+  ]);
+  throw new Error(`${name}: ${violations.length} WCAG 2.1 AA violation(s) found by axe:\n  ${lines.join('\n  ')}`);
 }

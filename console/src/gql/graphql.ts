@@ -183,7 +183,7 @@ export type AccessInboxQueryVariables = Exact<{
 }>;
 
 
-export type AccessInboxQuery = { accessRequests: { nodes: Array<{ id: string, createdAt: string, escalatedAt: string | null, stage: AccessReviewStage | null, status: AccessRequestStatus, purpose: string, action: AccessAction, durationDays: number, justification: string, reason: string | null, ruleId: string | null, requiredApprovals: number, facts: unknown, fields: Array<string>, requester: { id: string, name: string | null, email: string | null }, approvals: Array<{ decision: string, approver: { name: string | null } }>, dataset: { namespace: string, name: string, sensitivity: string, domain: string, tags: Array<string> } }>, pageInfo: { endCursor: string | null, hasNextPage: boolean } } };
+export type AccessInboxQuery = { accessRequests: { nodes: Array<{ id: string, createdAt: string, escalatedAt: string | null, stage: AccessReviewStage | null, status: AccessRequestStatus, purpose: string, action: AccessAction, durationDays: number, justification: string, reason: string | null, ruleId: string | null, requiredApprovals: number, facts: unknown, fields: Array<string>, requester: { id: string, name: string | null, email: string | null }, approvals: Array<{ decision: string, durationDays: number | null, approver: { name: string | null } }>, dataset: { namespace: string, name: string, sensitivity: string, domain: string, tags: Array<string> } }>, pageInfo: { endCursor: string | null, hasNextPage: boolean } } };
 
 export type ApproveAccessRequestMutationVariables = Exact<{
   input: ApproveAccessRequestInput;
@@ -254,6 +254,13 @@ export type DatasetsQueryVariables = Exact<{
 
 
 export type DatasetsQuery = { datasets: { nodes: Array<{ nodeId: string, namespace: string, name: string, domain: string, owner: string | null, sensitivity: Sensitivity, tags: Array<string>, updatedAt: string, description: string | null }>, pageInfo: { endCursor: string | null, hasNextPage: boolean } } };
+
+export type DeniedAttemptsQueryVariables = Exact<{
+  first: number;
+}>;
+
+
+export type DeniedAttemptsQuery = { auditEvents: { nodes: Array<{ seq: string, occurredAt: string, action: string, actorId: string | null, actorLabel: string | null, target: string | null, reason: string | null }> } };
 
 export type LineageQueryVariables = Exact<{
   nodeId: string;
@@ -447,7 +454,12 @@ export const RevokeAccessGrantDocument = new TypedDocumentString(`
     `) as unknown as TypedDocumentString<RevokeAccessGrantMutation, RevokeAccessGrantMutationVariables>;
 export const AccessInboxDocument = new TypedDocumentString(`
     query AccessInbox($first: Int!, $after: String) {
-  accessRequests(first: $first, after: $after, status: ESCALATED) {
+  accessRequests(
+    first: $first
+    after: $after
+    status: ESCALATED
+    awaitingMe: true
+  ) {
     nodes {
       id
       createdAt
@@ -470,6 +482,7 @@ export const AccessInboxDocument = new TypedDocumentString(`
       }
       approvals {
         decision
+        durationDays
         approver {
           name
         }
@@ -671,6 +684,21 @@ export const DatasetsDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<DatasetsQuery, DatasetsQueryVariables>;
+export const DeniedAttemptsDocument = new TypedDocumentString(`
+    query DeniedAttempts($first: Int!) {
+  auditEvents(first: $first, decision: "deny") {
+    nodes {
+      seq
+      occurredAt
+      action
+      actorId
+      actorLabel
+      target
+      reason
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<DeniedAttemptsQuery, DeniedAttemptsQueryVariables>;
 export const LineageDocument = new TypedDocumentString(`
     query Lineage($nodeId: String!, $direction: LineageDirection!, $depth: Int!, $asOf: DateTime, $after: String) {
   lineage(

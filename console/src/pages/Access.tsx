@@ -4,6 +4,7 @@ import { graphql } from '../gql';
 import type { AccessGrantsQuery } from '../gql/graphql';
 import { setQuery, useLocation } from '../router';
 import { Badge, Empty, ErrorBox, PageTitle, Pager, QueryView, human, useCursorPages, when } from '../ui';
+import { DeniedAttempts } from './DeniedAttempts';
 
 const AccessGrantsDocument = graphql(`
   query AccessGrants($first: Int!, $after: String, $principal: String, $activeOnly: Boolean!) {
@@ -126,6 +127,7 @@ export function AccessPage() {
           )
         }
       </QueryView>
+      <DeniedAttempts />
     </section>
   );
 }

@@ -6,7 +6,7 @@ import { Badge, Empty, ErrorBox, PageTitle, Pager, QueryView, human, statusTone,
 
 const AccessInboxDocument = graphql(`
   query AccessInbox($first: Int!, $after: String) {
-    accessRequests(first: $first, after: $after, status: ESCALATED) {
+    accessRequests(first: $first, after: $after, status: ESCALATED, awaitingMe: true) {
       nodes {
         id
         createdAt
@@ -29,6 +29,7 @@ const AccessInboxDocument = graphql(`
         }
         approvals {
           decision
+          durationDays
           approver {
             name
           }
@@ -141,7 +142,7 @@ function RequestCard({ request: r, onDone }: { request: Request; onDone: () => v
           <dt>Approvals</dt>
           <dd>
             {approvals.length}/{r.requiredApprovals}
-            {approvals.length > 0 && ` (${approvals.map((a) => a.approver.name).join(', ')})`}
+            {approvals.length > 0 && ` (${approvals.map((a) => `${a.approver.name ?? '?'}${a.durationDays ? ` for ${a.durationDays} days` : ''}`).join(', ')})`}
           </dd>
         </div>
       </dl>

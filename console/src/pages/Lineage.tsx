@@ -58,9 +58,9 @@ const ColumnLineageDocument = graphql(`
 type Graph = LineageQuery['lineage'];
 type GraphNode = Graph['nodes'][number];
 const DIRECTIONS: LineageDirection[] = ['BOTH', 'UPSTREAM', 'DOWNSTREAM'];
-const NODE_W = 190;
+const NODE_W = 230;
 const NODE_H = 44;
-const COL_GAP = 80;
+const COL_GAP = 56;
 const ROW_GAP = 18;
 
 /** Columns by signed hops from the start: upstream to the left, downstream to the right. */
@@ -104,6 +104,24 @@ function fit(pos: Map<string, { x: number; y: number }>): { x: number; y: number
   const w = Math.max(...points.map((p) => p.x)) + NODE_W + 40 - minX;
   const h = Math.max(...points.map((p) => p.y)) + NODE_H + 40 - minY;
   return { x: minX, y: minY, scale: Math.max(0.3, Math.min(1, VIEW_W / w, VIEW_H / h)) };
+}
+
+/** Below this scale node names are too small to read (13 px text at 0.8 is ~10 px). */
+const READABLE_SCALE = 0.8;
+
+/** The first view: the whole graph when it fits readably, otherwise readable and centred on the start node (pan for the rest). */
+function firstView(pos: Map<string, { x: number; y: number }>, start: string): { x: number; y: number; scale: number } {
+  const whole = fit(pos);
+  const s = pos.get(start);
+  if (whole.scale >= READABLE_SCALE || !s) return whole;
+  return { x: s.x + NODE_W / 2 - VIEW_W / READABLE_SCALE / 2, y: whole.y, scale: READABLE_SCALE };
+}
+
+/** The drawing's height on screen: as tall as the graph at its first scale, within 200–520 px. */
+function viewHeight(pos: Map<string, { x: number; y: number }>, scale: number): number {
+  const ys = [...pos.values()].map((p) => p.y);
+  if (ys.length === 0) return VIEW_H;
+  return Math.round(Math.min(VIEW_H, Math.max(200, (Math.max(...ys) - Math.min(...ys) + NODE_H + 80) * scale)));
 }
 
 function merge(a: Graph | undefined, b: Graph): Graph {
@@ -163,7 +181,9 @@ export function LineagePage() {
     () => (graph ? layout(graph, graph.nodes.find((n) => n.distance === 0)?.id ?? node) : new Map<string, { x: number; y: number }>()),
     [graph, node],
   );
-  useEffect(() => setView(fit(pos)), [pos]);
+  const startId = graph?.nodes.find((n) => n.distance === 0)?.id ?? node;
+  const height = useMemo(() => viewHeight(pos, firstView(pos, startId).scale), [pos, startId]);
+  useEffect(() => setView(firstView(pos, startId)), [pos, startId]);
   const onWheel = (e: WheelEvent) => setView((v) => ({ ...v, scale: Math.min(3, Math.max(0.3, v.scale * (e.deltaY < 0 ? 1.1 : 0.9))) }));
   const onDown = (e: ReactPointerEvent) => {
     drag.current = { x: e.clientX, y: e.clientY };
@@ -242,6 +262,7 @@ export function LineagePage() {
             graph={graph}
             pos={pos}
             view={view}
+            height={height}
             onWheel={onWheel}
             onDown={onDown}
             onMove={onMove}
@@ -277,6 +298,7 @@ function LineageSvg({
   graph,
   pos,
   view,
+  height,
   onWheel,
   onDown,
   onMove,
@@ -286,6 +308,7 @@ function LineageSvg({
   graph: Graph;
   pos: Map<string, { x: number; y: number }>;
   view: { x: number; y: number; scale: number };
+  height: number;
   onWheel: (e: WheelEvent) => void;
   onDown: (e: ReactPointerEvent) => void;
   onMove: (e: ReactPointerEvent) => void;
@@ -293,10 +316,10 @@ function LineageSvg({
   expand: (n: GraphNode) => void;
 }) {
   const width = VIEW_W;
-  const height = VIEW_H;
   return (
     <svg
       className="graph"
+      style={{ height }}
       viewBox={`${view.x} ${view.y} ${width / view.scale} ${height / view.scale}`}
       role="group"
       aria-label="Lineage graph"
@@ -306,6 +329,9 @@ function LineageSvg({
       onPointerUp={onUp}
     >
       <defs>
+        <clipPath id="node-clip">
+          <rect width={NODE_W - 6} height={NODE_H} />
+        </clipPath>
         <marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
           <path d="M 0 0 L 10 5 L 0 10 z" className="edge-head" />
         </marker>
@@ -338,19 +364,30 @@ function LineageSvg({
             className={`node ${n.type.toLowerCase()}${n.restricted ? ' restricted' : ''}${n.distance === 0 ? ' start' : ''}`}
             tabIndex={n.restricted ? -1 : 0}
             role="button"
-            aria-label={`${human(n.type)} ${label(n)}${n.truncated ? ', more neighbours not shown' : ''}`}
+            aria-label={`${human(n.type)} ${label(n)}${n.truncated ? ' more… (neighbours not shown yet)' : ''}`}
             onPointerDown={(e) => e.stopPropagation()}
             onClick={() => expand(n)}
             onKeyDown={(e) => (e.key === 'Enter' || e.key === ' ') && expand(n)}
           >
             <title>{n.restricted ? 'You may not read this node' : n.id}</title>
             <rect width={NODE_W} height={NODE_H} rx={n.type === 'JOB' ? 20 : 4} />
-            <text x={10} y={18} className="node-type">
-              {human(n.type)}
-              {n.truncated ? ' · more…' : ''}
-            </text>
-            <text x={10} y={35} className="node-name">
-              {label(n).length > 26 ? `${label(n).slice(0, 25)}…` : label(n)}
+            {/* One text element, so the visible text reads as the accessible name does (WCAG 2.5.3);
+                clipped to the box, the full name being in the name and the tooltip. */}
+            <text clipPath="url(#node-clip)">
+              <tspan x={10} y={18} className="node-type">
+                {human(n.type)}
+              </tspan>{' '}
+              <tspan x={10} y={35} className="node-name">
+                {label(n)}
+              </tspan>
+              {n.truncated && (
+                <>
+                  {' '}
+                  <tspan x={NODE_W - 10} y={18} className="node-type" textAnchor="end">
+                    more…
+                  </tspan>
+                </>
+              )}
             </text>
           </g>
         );

@@ -218,7 +218,7 @@ function Generate({ onQueued }: { onQueued: (id: string) => void }) {
           value={target}
           onChange={(e) => setTarget(e.target.value)}
           required
-          placeholder={kind === 'MODEL' ? 'model:<name>' : 'dataset:<namespace>:<name>'}
+          placeholder={kind === 'MODEL' ? 'model:<name>:<version>' : 'dataset:<namespace>:<name>'}
         />
       </label>
       <label>

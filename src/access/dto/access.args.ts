@@ -96,6 +96,9 @@ export class AccessRequestsArgs extends PageArgs {
 
   @Field(() => ID, { nullable: true })
   datasetId?: string | null;
+
+  @Field({ defaultValue: false, description: 'Only requests the caller has not decided yet (with two approvers, the first one is done after approving)' })
+  awaitingMe!: boolean;
 }
 
 @ArgsType()

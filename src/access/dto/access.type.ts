@@ -88,6 +88,9 @@ export class AccessApprovalType {
   @Field(() => String, { nullable: true })
   reason!: string | null;
 
+  @Field(() => Int, { nullable: true, description: 'Days this approver granted when fewer than were asked; null for the requested duration' })
+  durationDays!: number | null;
+
   @Field()
   decidedAt!: Date;
 }

@@ -225,7 +225,7 @@ export class AccessRequestService {
    */
   inbox(
     principal: Principal,
-    filter: { status?: RequestStatus; stage?: ReviewStage; datasetId?: string },
+    filter: { status?: RequestStatus; stage?: ReviewStage; datasetId?: string; notDecidedBy?: string },
     after: { at: string; id: string } | null,
     limit: number,
   ): Promise<AccessRequestRow[]> {
