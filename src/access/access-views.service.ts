@@ -47,7 +47,14 @@ export class AccessViewService {
         datasets.get(r.dataset_id)!,
         approvals
           .filter((a) => a.request_id === r.id)
-          .map((a) => ({ approver: people.get(a.approver_id)!, decision: a.decision, authority: a.authority, reason: a.reason, durationDays: a.duration_days, decidedAt: a.decided_at })),
+          .map((a) => ({
+            approver: people.get(a.approver_id)!,
+            decision: a.decision,
+            authority: a.authority,
+            reason: a.reason,
+            durationDays: a.duration_days,
+            decidedAt: a.decided_at,
+          })),
         grantIds.get(r.id) ?? null,
       ),
     );

@@ -164,7 +164,8 @@ export class AccessRepository {
     if (filter.stage) add((p) => `r.stage = ${p}`, filter.stage);
     if (filter.datasetId) add((p) => `r.dataset_id = ${p}`, filter.datasetId);
     if (filter.requesterId) add((p) => `r.requester_id = ${p}`, filter.requesterId);
-    if (filter.notDecidedBy) add((p) => `NOT EXISTS (SELECT 1 FROM access_approvals a WHERE a.request_id = r.id AND a.approver_id = ${p})`, filter.notDecidedBy);
+    if (filter.notDecidedBy)
+      add((p) => `NOT EXISTS (SELECT 1 FROM access_approvals a WHERE a.request_id = r.id AND a.approver_id = ${p})`, filter.notDecidedBy);
     if (filter.ownerIn)
       add(
         (p) => `r.dataset_id IN (SELECT id FROM lineage_datasets WHERE lower(owner) = ANY(${p}::text[]))`,

@@ -413,7 +413,13 @@ async function models(c: DemoClient, log: DemoOptions['log'], curated: string, f
   // The rest of the inventory: models without traffic yet, so the console's filters have something to filter.
   for (const [name, domain, riskTier, description, datasets] of [
     ['fraud-screening', 'payments', 'LIMITED', 'Flags card payments for manual fraud review.', []],
-    ['collections-priority', DEMO_DOMAIN, 'MINIMAL', 'Orders the collections work queue; a person decides every action.', [{ nodeId: features, role: 'TRAINING' }]],
+    [
+      'collections-priority',
+      DEMO_DOMAIN,
+      'MINIMAL',
+      'Orders the collections work queue; a person decides every action.',
+      [{ nodeId: features, role: 'TRAINING' }],
+    ],
   ] as const) {
     await c.graphql('mowner', 'mutation($i: CreateModelInput!) { createModel(input: $i) { id } }', { i: { name, domain, riskTier, description } });
     await c.graphql('mowner', `mutation($i: RegisterModelVersionInput!) { registerModelVersion(input: $i) { id } }`, {
