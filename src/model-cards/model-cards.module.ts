@@ -8,6 +8,7 @@ import { CardService } from './cards/card.service';
 import { AccessDatasetModelsResolver, DatasetModelsLoader, DatasetModelsResolver } from './dataset-models.resolver';
 import { ModelCardResolver } from './model-card.resolver';
 import { modelPoliciesProvider } from './model-policies.provider';
+import { ModelPredictionVolumeLoader, ModelPredictionVolumeResolver } from './model-prediction-volume.resolver';
 import { ModelResolver } from './model.resolver';
 import { ExceptionRepository } from './promotion/exception.repository';
 import { PromotionService } from './promotion/promotion.service';
@@ -36,6 +37,8 @@ import { ReviewService } from './review/review.service';
     DatasetModelsLoader,
     DatasetModelsResolver,
     AccessDatasetModelsResolver,
+    ModelPredictionVolumeLoader,
+    ModelPredictionVolumeResolver,
   ],
   exports: [RegistryService, BiasService],
 })

@@ -317,6 +317,8 @@ export type RequestModelCardChangesMutation = { requestModelCardChanges: { id: s
 export type ModelsQueryVariables = Exact<{
   first: number;
   after?: string | null | undefined;
+  volumeDays?: number;
+  withVolume?: boolean;
   domain?: string | null | undefined;
   riskTier?: RiskTier | null | undefined;
   stage?: ModelStage | null | undefined;
@@ -324,7 +326,7 @@ export type ModelsQueryVariables = Exact<{
 }>;
 
 
-export type ModelsQuery = { models: { nodes: Array<{ id: string, name: string, domain: string, owner: string, riskTier: RiskTier, versions: Array<{ id: string, version: string, stage: ModelStage, cardStatus: ModelCardStatus, cardRevision: number, createdAt: string }> }>, pageInfo: { endCursor: string | null, hasNextPage: boolean } } };
+export type ModelsQuery = { models: { nodes: Array<{ id: string, name: string, domain: string, owner: string, riskTier: RiskTier, predictionVolume?: Array<{ day: string, count: number }> | null, versions: Array<{ id: string, version: string, stage: ModelStage, cardStatus: ModelCardStatus, cardRevision: number, createdAt: string }> }>, pageInfo: { endCursor: string | null, hasNextPage: boolean } } };
 
 export type PredictionVolumeAlertsQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -856,7 +858,7 @@ export const RequestModelCardChangesDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<RequestModelCardChangesMutation, RequestModelCardChangesMutationVariables>;
 export const ModelsDocument = new TypedDocumentString(`
-    query Models($first: Int!, $after: String, $domain: String, $riskTier: RiskTier, $stage: ModelStage, $reviewStatus: ModelCardStatus) {
+    query Models($first: Int!, $after: String, $volumeDays: Int! = 14, $withVolume: Boolean! = false, $domain: String, $riskTier: RiskTier, $stage: ModelStage, $reviewStatus: ModelCardStatus) {
   models(
     first: $first
     after: $after
@@ -871,6 +873,10 @@ export const ModelsDocument = new TypedDocumentString(`
       domain
       owner
       riskTier
+      predictionVolume(days: $volumeDays) @include(if: $withVolume) {
+        day
+        count
+      }
       versions {
         id
         version

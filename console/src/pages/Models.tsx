@@ -2,10 +2,20 @@ import { useQuery } from '../api';
 import { graphql } from '../gql';
 import type { ModelCardStatus, ModelStage, RiskTier } from '../gql/graphql';
 import { Link, setQuery, useLocation } from '../router';
+import { Sparkline } from '../sparkline';
 import { Badge, Empty, PageTitle, Pager, QueryView, human, statusTone, useCursorPages, when } from '../ui';
 
 export const ModelsDocument = graphql(`
-  query Models($first: Int!, $after: String, $domain: String, $riskTier: RiskTier, $stage: ModelStage, $reviewStatus: ModelCardStatus) {
+  query Models(
+    $first: Int!
+    $after: String
+    $volumeDays: Int! = 14
+    $withVolume: Boolean! = false
+    $domain: String
+    $riskTier: RiskTier
+    $stage: ModelStage
+    $reviewStatus: ModelCardStatus
+  ) {
     models(first: $first, after: $after, domain: $domain, riskTier: $riskTier, stage: $stage, reviewStatus: $reviewStatus) {
       nodes {
         id
@@ -13,6 +23,10 @@ export const ModelsDocument = graphql(`
         domain
         owner
         riskTier
+        predictionVolume(days: $volumeDays) @include(if: $withVolume) {
+          day
+          count
+        }
         versions {
           id
           version
@@ -67,6 +81,10 @@ function VolumeAlerts() {
   );
 }
 
+// The sparklines' window: two weeks show weekly patterns without crowding 100 px. Other users of
+// ModelsDocument (the review inbox) leave withVolume false and do not pay for the counts.
+const VOLUME_DAYS = 14;
+
 const TIERS: RiskTier[] = ['UNACCEPTABLE', 'HIGH', 'LIMITED', 'MINIMAL'];
 const STAGES: ModelStage[] = ['DEVELOPMENT', 'STAGING', 'PRODUCTION', 'RETIRED'];
 const REVIEW: ModelCardStatus[] = ['DRAFT', 'IN_REVIEW', 'CHANGES_REQUESTED', 'APPROVED'];
@@ -82,7 +100,16 @@ export function ModelsPage() {
   const stage = pick(STAGES, query.get('stage'));
   const reviewStatus = pick(REVIEW, query.get('reviewStatus'));
   const pages = useCursorPages(JSON.stringify([domain, riskTier, stage, reviewStatus]));
-  const state = useQuery(ModelsDocument, { first: 25, after: pages.after, domain: domain || undefined, riskTier, stage, reviewStatus });
+  const state = useQuery(ModelsDocument, {
+    first: 25,
+    after: pages.after,
+    volumeDays: VOLUME_DAYS,
+    withVolume: true,
+    domain: domain || undefined,
+    riskTier,
+    stage,
+    reviewStatus,
+  });
   return (
     <section>
       <PageTitle sub="Models you may read, by name. Filters run on the server.">Models</PageTitle>
@@ -112,6 +139,7 @@ export function ModelsPage() {
                     <th scope="col">Model</th>
                     <th scope="col">Domain</th>
                     <th scope="col">Risk tier</th>
+                    <th scope="col">Predictions per day ({VOLUME_DAYS} days)</th>
                     <th scope="col">Versions (stage, card)</th>
                   </tr>
                 </thead>
@@ -122,6 +150,15 @@ export function ModelsPage() {
                       <td>{m.domain}</td>
                       <td>
                         <Badge tone={m.riskTier === 'HIGH' || m.riskTier === 'UNACCEPTABLE' ? 'bad' : 'neutral'}>{human(m.riskTier)}</Badge>
+                      </td>
+                      <td>
+                        {m.predictionVolume ? (
+                          <Sparkline days={m.predictionVolume} />
+                        ) : (
+                          <span className="muted" title="Needs the predictions read permission in this model's domain">
+                            —<span className="sr-only">prediction volume not visible to you</span>
+                          </span>
+                        )}
                       </td>
                       <td>
                         <ul className="plain">

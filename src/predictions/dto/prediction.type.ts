@@ -147,6 +147,17 @@ export class PredictionVolumeAlertType {
   @Field(() => Date, { nullable: true, description: 'When the alert rule first saw the drop (it checks every five minutes)' }) since!: Date | null;
 }
 
+@ObjectType('PredictionVolumeDay', { description: 'Prediction records that first arrived on one UTC day' })
+export class PredictionVolumeDayType {
+  @Field({ description: 'Midnight UTC starting the day' }) day!: Date;
+  @Field(() => Int) count!: number;
+}
+
+@ArgsType()
+export class PredictionVolumeArgs {
+  @Field(() => Int, { defaultValue: 14, description: 'How many UTC days, today included: 1..90' }) days!: number;
+}
+
 @ObjectType('PredictionCheckpoint')
 export class PredictionCheckpointType {
   @Field() modelName!: string;

@@ -149,6 +149,21 @@ export class PredictionsRepository {
     );
   }
 
+  /**
+   * Records per model and UTC day (days counted from `from`, a UTC midnight), for many models in one
+   * statement; days without records are absent. Ranges over (model_name, first_at) of
+   * prediction_records_model_day (migration 0014).
+   */
+  dailyCounts(models: string[], from: Date, to: Date) {
+    return this.tx.query<{ model_name: string; day: Date; count: string }>(
+      `SELECT model_name, date_bin('1 day', first_at, $2) AS day, count(*) AS count
+       FROM prediction_records
+       WHERE model_name = ANY($1::text[]) AND first_at >= $2 AND first_at < $3
+       GROUP BY 1, 2`,
+      [models, from, to],
+    );
+  }
+
   /** Records per model over the last hour, for models with a volume threshold. */
   volumes(since: Date) {
     return this.tx.query<{ model_name: string; min_hourly_volume: number; volume_alert_since: Date | null; count: string }>(

@@ -11,6 +11,16 @@ import { PredictionKeys } from '../settings/prediction-keys';
 import { PredictionsRepository, type FeedbackRow, type HalfRow, type PairStatus, type RecordRow } from './predictions.repository';
 
 export const PAYLOAD_PERMISSION = 'predictions.readPayload';
+const MAX_VOLUME_DAYS = 90;
+const DAY_MS = 86_400_000;
+
+/** The `days` argument of a prediction volume series. */
+export function requireVolumeDays(days: number): number {
+  if (!Number.isInteger(days) || days < 1 || days > MAX_VOLUME_DAYS) {
+    throw AppError.badInput('days', `days must be a whole number from 1 to ${MAX_VOLUME_DAYS}`);
+  }
+  return days;
+}
 
 /** A record as the API shows it: the pair index row, its halves and its feedback. */
 export interface PredictionView {
@@ -179,6 +189,24 @@ export class PredictionsService {
       })),
       outputs: outputs.map((o) => ({ value: o.value, count: Number(o.count) })),
     };
+  }
+
+  /**
+   * Each model's records per UTC day over the `days` days ending today (today so far last), oldest
+   * first, every day present (0 when none): one query for all the models. Callers authorize.
+   */
+  async dailyVolumes(models: readonly string[], days: number, now = new Date()): Promise<{ day: Date; count: number }[][]> {
+    requireVolumeDays(days);
+    const tomorrow = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1);
+    const from = new Date(tomorrow - days * DAY_MS);
+    const rows = models.length ? await this.repository.dailyCounts([...new Set(models)], from, new Date(tomorrow)) : [];
+    const counts = new Map(rows.map((r) => [`${r.model_name}\u0000${r.day.getTime()}`, Number(r.count)]));
+    return models.map((model) =>
+      Array.from({ length: days }, (_, i) => {
+        const day = new Date(from.getTime() + i * DAY_MS);
+        return { day, count: counts.get(`${model}\u0000${day.getTime()}`) ?? 0 };
+      }),
+    );
   }
 
   /** Models whose records over the last hour fell below their minHourlyVolume. */
