@@ -293,12 +293,19 @@ describe('web console on the demo estate (browser)', () => {
     },
   );
 
-  journey('models inventory: filters by risk tier and stage on the server, shows volume alerts', async () => {
+  journey('models inventory: prediction volume sparklines, filters by risk tier and stage on the server, volume alerts', async () => {
     const page = await s.signIn('ds');
     await page.getByRole('link', { name: 'Models' }).first().click();
     await page.getByRole('rowheader', { name: DEMO_MODEL }).waitFor();
     await page.getByRole('rowheader', { name: 'fraud-screening' }).waitFor();
     await page.getByText('No model has gone quiet').waitFor();
+    // 40 prediction pairs for each of the two versions, all logged today.
+    const sparkline = page.getByRole('row', { name: new RegExp(DEMO_MODEL) }).getByRole('img', { name: /^Predictions per day, last 14 days:/ });
+    assert.match((await sparkline.getAttribute('aria-label')) ?? '', /: 80 in total/);
+    await page
+      .getByRole('row', { name: /fraud-screening/ })
+      .getByText('no predictions')
+      .waitFor();
     await page.getByRole('combobox', { name: 'Risk tier' }).selectOption('HIGH');
     await page.getByRole('rowheader', { name: 'fraud-screening' }).waitFor({ state: 'detached' });
     await page.getByRole('rowheader', { name: DEMO_MODEL }).waitFor();
