@@ -10,6 +10,7 @@ import { AuthModule } from './auth/auth.module';
 import { AccessGuard } from './authz/access.guard';
 import { AuthzModule } from './authz/authz.module';
 import { formatGraphqlErrors } from './common/graphql/error-formatter';
+import { withVariableDefaults } from './common/graphql/variable-defaults';
 import { PINO_LOGGER } from './common/logger';
 import { ConfigModule } from './config/config.module';
 import { ConsoleModule } from './console/console.module';
@@ -102,13 +103,15 @@ function graphqlOptions(config: CharterConfig, logger: Logger): MercuriusDriverC
     validationRules: config.production ? [NoSchemaIntrospectionCustomRule] : [],
     hooks: {
       // Complexity needs the request's variables (list sizes), so it is checked before execution.
-      preExecution: (schema, document, _context, variables) => {
-        const complexity = complexityOf(schema, document, variables);
+      preExecution: (schema, document, _context, sent) => {
+        const variables = withVariableDefaults(schema, document, sent);
+        const complexity = complexityOf(schema, document, variables ?? sent);
         if (complexity > config.graphql.maxComplexity) {
           throw new GraphQLError(`query complexity ${complexity} exceeds the limit of ${config.graphql.maxComplexity}`, {
             extensions: { code: 'QUERY_TOO_COMPLEX' },
           });
         }
+        return variables ? { variables } : undefined;
       },
     },
   };

@@ -201,6 +201,17 @@ describe('bad input is refused with a clear 4xx, and the server keeps serving', 
     assert.equal(r.status, 200, describeResponse(r));
   });
 
+  it('uses the declared default of a non-null variable left out, on every run (graphql-jit compiles from the second)', async () => {
+    const query = 'query KeysDefault($first: Int! = 3, $withIds: Boolean! = true) { apiKeys(first: $first) { nodes { id @include(if: $withIds) } } }';
+    for (let run = 1; run <= 3; run++) {
+      const r = await post({ query });
+      assert.equal(r.status, 200, `run ${run}: ${describeResponse(r)}`);
+      assert.equal(r.json?.errors, undefined, `run ${run}: ${describeResponse(r)}`);
+    }
+    const explicitNull = await post({ query, variables: { first: null } });
+    assertClientError(explicitNull, 400, 'BAD_USER_INPUT');
+  });
+
   it(`refuses a query deeper than GRAPHQL_MAX_DEPTH (${MAX_DEPTH}) and accepts one at the limit`, async () => {
     const atLimit = await post({ query: '{ __schema { types { fields { name } } } }' });
     assert.equal(atLimit.status, 200, describeResponse(atLimit));

@@ -260,7 +260,7 @@ export type DeniedAttemptsQueryVariables = Exact<{
 }>;
 
 
-export type DeniedAttemptsQuery = { auditEvents: { nodes: Array<{ seq: string, occurredAt: string, action: string, actorId: string | null, actorLabel: string | null, target: string | null, reason: string | null }> } };
+export type DeniedAttemptsQuery = { auditEvents: { nodes: Array<{ seq: string, occurredAt: string, action: string, actorId: string | null, actorLabel: string | null, target: string | null, reason: string | null, details: unknown }> } };
 
 export type LineageQueryVariables = Exact<{
   nodeId: string;
@@ -697,6 +697,7 @@ export const DeniedAttemptsDocument = new TypedDocumentString(`
       actorLabel
       target
       reason
+      details
     }
   }
 }

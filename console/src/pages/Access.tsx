@@ -159,7 +159,7 @@ function GrantRow({ grant: g, onRevoked }: { grant: Grant; onRevoked: () => void
         {g.dataset.models.length === 0 ? (
           <span className="muted">none visible to you</span>
         ) : (
-          <ul className="plain">
+          <ul className="plain nowrap">
             {g.dataset.models.map((m) => (
               <li key={m.id}>
                 {m.modelName} {m.version}

@@ -14,6 +14,7 @@ const DeniedAttemptsDocument = graphql(`
         actorLabel
         target
         reason
+        details
       }
     }
   }
@@ -45,7 +46,9 @@ export function DeniedAttempts() {
                 {auditEvents.nodes.map((e) => (
                   <tr key={e.seq}>
                     <td>{when(e.occurredAt)}</td>
-                    <td>{e.actorLabel ?? e.actorId ?? 'anonymous'}</td>
+                    <td>
+                      <Who caller={e.actorLabel ?? e.actorId ?? 'anonymous'} details={e.details} />
+                    </td>
                     <td>
                       <code>{e.action}</code>
                     </td>
@@ -62,5 +65,16 @@ export function DeniedAttempts() {
         <Link to="/audit?decision=deny">Every denial in the audit log</Link>
       </p>
     </section>
+  );
+}
+
+/** The decision API's caller is a platform asking about someone else: show that person, then the platform. */
+function Who({ caller, details }: { caller: string; details: unknown }) {
+  const subject = details && typeof details === 'object' && 'subject' in details && typeof details.subject === 'string' ? details.subject : null;
+  if (!subject) return <>{caller}</>;
+  return (
+    <>
+      {subject} <span className="muted small">asked by {caller}</span>
+    </>
   );
 }

@@ -63,10 +63,14 @@ const NODE_H = 44;
 const COL_GAP = 56;
 const ROW_GAP = 18;
 
-/** Columns by signed hops from the start: upstream to the left, downstream to the right. */
+/**
+ * Columns by signed hops from the start: upstream to the left, downstream to the right. Every node
+ * at distance 0 is a start (a dataset's fields, in the column view).
+ */
 function layout(graph: Graph, start: string): Map<string, { x: number; y: number }> {
-  const layer = new Map<string, number>([[start, 0]]);
-  const queue = [start];
+  const starts = [start, ...graph.nodes.filter((n) => n.distance === 0 && n.id !== start).map((n) => n.id)];
+  const layer = new Map<string, number>(starts.map((id) => [id, 0]));
+  const queue = [...starts];
   while (queue.length) {
     const id = queue.shift()!;
     const l = layer.get(id)!;
@@ -137,6 +141,12 @@ function label(n: GraphNode): string {
   if (n.restricted) return 'restricted';
   if (n.type === 'DATASET_FIELD') return `${n.name ?? ''}.${n.field ?? ''}`;
   return n.name ?? n.id;
+}
+
+/** A node's two lines: what it is (for a field, of which dataset), then its name. */
+function lines(n: GraphNode): { kind: string; name: string } {
+  if (n.type === 'DATASET_FIELD' && !n.restricted) return { kind: `field of ${n.name ?? '?'}`, name: n.field ?? '?' };
+  return { kind: human(n.type), name: label(n) };
 }
 
 export function LineagePage() {
@@ -357,6 +367,7 @@ function LineageSvg({
       {graph.nodes.map((n) => {
         const p = pos.get(n.id);
         if (!p) return null;
+        const { kind, name } = lines(n);
         return (
           <g
             key={n.id}
@@ -364,7 +375,7 @@ function LineageSvg({
             className={`node ${n.type.toLowerCase()}${n.restricted ? ' restricted' : ''}${n.distance === 0 ? ' start' : ''}`}
             tabIndex={n.restricted ? -1 : 0}
             role="button"
-            aria-label={`${human(n.type)} ${label(n)}${n.truncated ? ' more… (neighbours not shown yet)' : ''}`}
+            aria-label={`${kind} ${name}${n.truncated ? ' more… (neighbours not shown yet)' : ''}`}
             onPointerDown={(e) => e.stopPropagation()}
             onClick={() => expand(n)}
             onKeyDown={(e) => (e.key === 'Enter' || e.key === ' ') && expand(n)}
@@ -375,10 +386,10 @@ function LineageSvg({
                 clipped to the box, the full name being in the name and the tooltip. */}
             <text clipPath="url(#node-clip)">
               <tspan x={10} y={18} className="node-type">
-                {human(n.type)}
+                {kind}
               </tspan>{' '}
               <tspan x={10} y={35} className="node-name">
-                {label(n)}
+                {name}
               </tspan>
               {n.truncated && (
                 <>
