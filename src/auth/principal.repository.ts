@@ -42,4 +42,9 @@ export class PrincipalRepository {
     const rows = await this.tx.query<PrincipalRow>(`SELECT * FROM principals WHERE id = $1`, [id]);
     return rows[0] ?? null;
   }
+
+  async findPeople(ids: readonly string[]): Promise<{ id: string; email: string | null; name: string | null }[]> {
+    if (ids.length === 0) return [];
+    return this.tx.query(`SELECT id, email, name FROM principals WHERE id = ANY($1::uuid[])`, [ids]);
+  }
 }

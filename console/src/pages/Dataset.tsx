@@ -4,7 +4,7 @@ import { graphql } from '../gql';
 import type { AccessAction, DatasetPageQuery, PiiVerdict, RequestDatasetAccessMutation } from '../gql/graphql';
 import { Link } from '../router';
 import { canReviewPii, useMe } from '../session';
-import { Badge, Empty, ErrorBox, PageTitle, QueryView, human, statusTone, when } from '../ui';
+import { Badge, Empty, ErrorBox, PageTitle, Person, QueryView, human, statusTone, when } from '../ui';
 
 const DatasetDocument = graphql(`
   query DatasetPage($namespace: String!, $name: String!) {
@@ -56,6 +56,11 @@ const DatasetDocument = graphql(`
       entityType
       verdict
       decidedBy
+      decidedByPerson {
+        id
+        name
+        email
+      }
       decidedAt
       note
     }
@@ -378,7 +383,7 @@ function PiiReview({
                         <>
                           <Badge tone={v.verdict === 'CONFIRMED' ? 'warn' : 'neutral'}>{human(v.verdict)}</Badge>{' '}
                           <span className="muted small">
-                            by {v.decidedBy === me.id ? 'you' : v.decidedBy}, {when(v.decidedAt)}
+                            by {v.decidedBy === me.id ? 'you' : <Person person={v.decidedByPerson} fallback={v.decidedBy} />}, {when(v.decidedAt)}
                             {v.note && ` — ${v.note}`}
                           </span>
                         </>

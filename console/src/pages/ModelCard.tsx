@@ -4,7 +4,7 @@ import { graphql } from '../gql';
 import type { ModelCardPageQuery } from '../gql/graphql';
 import { Link } from '../router';
 import { areasOf, useMe } from '../session';
-import { Badge, Empty, ErrorBox, Loading, PageTitle, QueryView, human, statusTone, when } from '../ui';
+import { Badge, Empty, ErrorBox, Loading, PageTitle, Person, QueryView, human, statusTone, when } from '../ui';
 
 const ModelCardDocument = graphql(`
   query ModelCardPage($id: ID!) {
@@ -21,6 +21,11 @@ const ModelCardDocument = graphql(`
       reviews {
         action
         actor
+        actorPerson {
+          id
+          name
+          email
+        }
         comment
         createdAt
         revision
@@ -41,6 +46,11 @@ const ModelCardDocument = graphql(`
         to
         changedAt
         changedBy
+        changedByPerson {
+          id
+          name
+          email
+        }
         reason
       }
     }
@@ -155,7 +165,10 @@ export function ModelCardPage({ id }: { id: string }) {
               {modelVersion.stageHistory.map((s, i) => (
                 <li key={i}>
                   {when(s.changedAt)}: {s.from ? `${human(s.from)} → ` : 'registered in '}
-                  {human(s.to)} <span className="muted">by {s.changedBy}</span>
+                  {human(s.to)}{' '}
+                  <span className="muted">
+                    by <Person person={s.changedByPerson} fallback={s.changedBy} />
+                  </span>
                   {s.reason && ` — ${s.reason}`}
                 </li>
               ))}
@@ -167,7 +180,7 @@ export function ModelCardPage({ id }: { id: string }) {
               <ol className="timeline">
                 {card.reviews.map((r, i) => (
                   <li key={i}>
-                    {when(r.createdAt)}: <strong>{human(r.action)}</strong> of revision {r.revision} by {r.actor}
+                    {when(r.createdAt)}: <strong>{human(r.action)}</strong> of revision {r.revision} by <Person person={r.actorPerson} fallback={r.actor} />
                     {r.signatureValid === false && <Badge tone="bad">signature no longer valid</Badge>}
                     {r.comment && <blockquote>{r.comment}</blockquote>}
                   </li>
