@@ -27,8 +27,9 @@ describe('people by name beside principal ids', () => {
   let app: TestApp;
   const ids: Record<string, string> = {};
   let versionId = '';
-  /** Calls of the people query (and the ids each asked for) while `counting` is on. */
+  /** Calls of the people queries, by id and by e-mail, with what each asked for. */
   const peopleQueries: string[][] = [];
+  const emailQueries: string[][] = [];
 
   async function ok<T>(user: string, query: string, variables?: Record<string, unknown>): Promise<T> {
     const res = await app.graphql<T>(query, await idp.token(user), variables);
@@ -46,6 +47,11 @@ describe('people by name beside principal ids', () => {
     repository.findPeople = (list) => {
       peopleQueries.push([...list]);
       return findPeople(list);
+    };
+    const findPeopleByEmail = repository.findPeopleByEmail.bind(repository);
+    repository.findPeopleByEmail = (list) => {
+      emailQueries.push([...list]);
+      return findPeopleByEmail(list);
     };
 
     await ok('ds', 'mutation { createModel(input: { name: "fraud-scorer", domain: "credit", riskTier: HIGH, owner: "mowner@charter.local" }) { id } }');
@@ -156,6 +162,27 @@ describe('people by name beside principal ids', () => {
         { column: 'notes', decidedBy: keyId, decidedByPerson: null },
       ],
     );
+  });
+
+  it("names datasets' owners given by principal id or e-mail (any case), none for a team's name, with one query each way", async () => {
+    const owners = [['OWNER@charter.local'], [ids['ds']!], ['Data Platform'], ['nobody@charter.local']];
+    for (const [i, [owner]] of owners.entries()) {
+      await db.query(`INSERT INTO lineage_datasets (namespace, name, domain, owner, sensitivity) VALUES ('s3://lake', $1, 'credit', $2, 'internal')`, [
+        `owned-${i}`,
+        owner,
+      ]);
+    }
+    peopleQueries.length = 0;
+    emailQueries.length = 0;
+    const { datasets } = await ok<{ datasets: { nodes: { name: string; owner: string; ownerPerson: Person | null }[] } }>(
+      'compliance',
+      `{ datasets(namespace: "s3://lake", first: 10) { nodes { name owner ownerPerson { ${PERSON} } } } }`,
+    );
+    assert.deepEqual(
+      datasets.nodes.sort((a, b) => a.name.localeCompare(b.name)).map((d) => d.ownerPerson),
+      [person('owner', 'Owen Owner'), person('ds', 'Dana Scientist'), null, null],
+    );
+    assert.deepEqual([peopleQueries, emailQueries], [[[ids['ds']]], [['owner@charter.local', 'nobody@charter.local']]], 'one query by id, one by e-mail');
   });
 
   it("names the audit log's actors, none for anonymous callers", async () => {

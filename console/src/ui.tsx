@@ -148,8 +148,8 @@ export function personLabel(p: PersonLike): string {
   return p.name ?? p.email ?? p.id;
 }
 
-/** A person by name with the e-mail as tooltip; `fallback` (the raw id) when the API knows no person for it, e.g. an API key. */
+/** A person by name with the e-mail as tooltip; `fallback` (the raw id or label) when the API knows no person for it, e.g. an API key. */
 export function Person({ person, fallback }: { person: PersonLike | null | undefined; fallback: string }) {
-  if (!person) return <span className="muted">{fallback}</span>;
+  if (!person) return <>{fallback}</>;
   return <span title={person.email ?? undefined}>{personLabel(person)}</span>;
 }

@@ -34,8 +34,8 @@ export class GovernanceAuditResolver {
   ) {}
 
   @ResolveField(() => PersonType, { nullable: true, description: 'The actor as they are now; null for anonymous callers, API keys and the system' })
-  async actorPerson(@Parent() event: AuditEventType, @Context('req') request: FastifyRequest): Promise<PersonType | null> {
-    return event.actorId ? this.people.load(request, event.actorId) : null;
+  actorPerson(@Parent() event: AuditEventType, @Context('req') request: FastifyRequest): Promise<PersonType | null> {
+    return event.actorId ? this.people.load(request, event.actorId) : Promise.resolve(null);
   }
 
   @Query(() => AuditEventConnection, { description: 'The governance audit log, newest first, filtered' })

@@ -224,7 +224,7 @@ export type DatasetPageQueryVariables = Exact<{
 }>;
 
 
-export type DatasetPageQuery = { dataset: { nodeId: string, namespace: string, name: string, domain: string, owner: string | null, description: string | null, sensitivity: Sensitivity, tags: Array<string>, updatedAt: string, sourceName: string | null, fields: Array<{ name: string, type: string | null, description: string | null, tags: Array<string> }>, models: Array<{ id: string, modelName: string, version: string, stage: ModelStage }> }, piiScans: { nodes: Array<{ id: string, status: PiiScanStatus, finishedAt: string | null, datasetSensitivity: Sensitivity, sampled: number | null, columns: Array<{ name: string, field: string | null, pii: boolean, tags: Array<string>, entities: Array<{ type: string, matchRatio: number }> }> }> }, piiVerdicts: Array<{ column: string, entityType: string, verdict: PiiVerdict, decidedBy: string, decidedAt: string, note: string | null, decidedByPerson: { id: string, name: string | null, email: string | null } | null }>, accessPurposes: Array<{ id: string, description: string }> };
+export type DatasetPageQuery = { dataset: { nodeId: string, namespace: string, name: string, domain: string, owner: string | null, description: string | null, sensitivity: Sensitivity, tags: Array<string>, updatedAt: string, sourceName: string | null, ownerPerson: { id: string, name: string | null, email: string | null } | null, fields: Array<{ name: string, type: string | null, description: string | null, tags: Array<string> }>, models: Array<{ id: string, modelName: string, version: string, stage: ModelStage }> }, piiScans: { nodes: Array<{ id: string, status: PiiScanStatus, finishedAt: string | null, datasetSensitivity: Sensitivity, sampled: number | null, columns: Array<{ name: string, field: string | null, pii: boolean, tags: Array<string>, entities: Array<{ type: string, matchRatio: number }> }> }> }, piiVerdicts: Array<{ column: string, entityType: string, verdict: PiiVerdict, decidedBy: string, decidedAt: string, note: string | null, decidedByPerson: { id: string, name: string | null, email: string | null } | null }>, accessPurposes: Array<{ id: string, description: string }> };
 
 export type SetPiiVerdictMutationVariables = Exact<{
   input: SetPiiVerdictInput;
@@ -253,7 +253,7 @@ export type DatasetsQueryVariables = Exact<{
 }>;
 
 
-export type DatasetsQuery = { datasets: { nodes: Array<{ nodeId: string, namespace: string, name: string, domain: string, owner: string | null, sensitivity: Sensitivity, tags: Array<string>, updatedAt: string, description: string | null }>, pageInfo: { endCursor: string | null, hasNextPage: boolean } } };
+export type DatasetsQuery = { datasets: { nodes: Array<{ nodeId: string, namespace: string, name: string, domain: string, owner: string | null, sensitivity: Sensitivity, tags: Array<string>, updatedAt: string, description: string | null, ownerPerson: { id: string, name: string | null, email: string | null } | null }>, pageInfo: { endCursor: string | null, hasNextPage: boolean } } };
 
 export type LineageQueryVariables = Exact<{
   nodeId: string;
@@ -568,6 +568,11 @@ export const DatasetPageDocument = new TypedDocumentString(`
     name
     domain
     owner
+    ownerPerson {
+      id
+      name
+      email
+    }
     description
     sensitivity
     tags
@@ -673,6 +678,11 @@ export const DatasetsDocument = new TypedDocumentString(`
       name
       domain
       owner
+      ownerPerson {
+        id
+        name
+        email
+      }
       sensitivity
       tags
       updatedAt

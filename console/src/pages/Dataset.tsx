@@ -14,6 +14,11 @@ const DatasetDocument = graphql(`
       name
       domain
       owner
+      ownerPerson {
+        id
+        name
+        email
+      }
       description
       sensitivity
       tags
@@ -133,7 +138,7 @@ export function DatasetPage({ namespace, name }: { namespace: string; name: stri
                 </div>
                 <div>
                   <dt>Owner</dt>
-                  <dd>{dataset.owner ?? 'none'}</dd>
+                  <dd>{dataset.owner ? <Person person={dataset.ownerPerson} fallback={dataset.owner} /> : 'none'}</dd>
                 </div>
                 <div>
                   <dt>Last PII scan</dt>
