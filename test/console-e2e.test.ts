@@ -54,7 +54,9 @@ describe('web console on the demo estate (browser)', () => {
 
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Datasets' }).click();
     await page.getByRole('link', { name: demo.datasets.curated, exact: true }).waitFor();
-    assert.match((await page.getByRole('row', { name: new RegExp(demo.datasets.curated) }).textContent()) ?? '', /confidential/, 'the list shows sensitivity');
+    const curatedRow = (await page.getByRole('row', { name: new RegExp(demo.datasets.curated) }).textContent()) ?? '';
+    assert.match(curatedRow, /confidential/, 'the list shows sensitivity');
+    assert.match(curatedRow, /Owen Owner/, 'the owner by name');
     await page.getByRole('combobox', { name: 'Sensitivity' }).selectOption('RESTRICTED');
     await page.getByRole('button', { name: 'Search' }).click();
     await page.waitForURL(/sensitivity=RESTRICTED/);
@@ -221,6 +223,7 @@ describe('web console on the demo estate (browser)', () => {
       await page.getByLabel('Decision').selectOption('');
       await page.getByRole('button', { name: 'Filter' }).click();
       await page.getByRole('cell', { name: 'Feature exploration finished' }).waitFor();
+      assert.match((await page.getByRole('row').filter({ hasText: 'access.grant.revoke' }).first().textContent()) ?? '', /Casey CISO/);
       await s.screenshot(page, '10-ciso-audit');
       await page.context().close();
     },
@@ -264,6 +267,9 @@ describe('web console on the demo estate (browser)', () => {
       await page.getByLabel(/Comment/).fill('Name who runs the monthly monitoring');
       await page.getByRole('button', { name: 'Request changes' }).click();
       await page.locator('blockquote').filter({ hasText: 'Name who runs the monthly monitoring' }).waitFor();
+      const trail = (await page.locator('.timeline').nth(1).textContent()) ?? '';
+      assert.match(trail, /approve of revision 1 by Riley Risk.*approve of revision 1 by Robin Risk/s, 'the first approvals, by name');
+      assert.match(trail, /request changes of revision 2 by Riley Risk/i);
       assert.equal(await page.getByRole('button', { name: 'Request changes' }).count(), 0, 'nothing to review until resubmitted');
 
       await page.getByRole('link', { name: 'Card reviews' }).first().click();
@@ -275,7 +281,20 @@ describe('web console on the demo estate (browser)', () => {
       assert.match((await page.getByRole('img', { name: 'Selection rate by gender' }).textContent()) ?? '', /female.*n=500/s);
       await page.getByRole('link', { name: demo.datasets.features, exact: true }).waitFor();
       await page.getByRole('link', { name: demo.datasets.curated, exact: true }).waitFor();
-      assert.match((await page.locator('.timeline').first().textContent()) ?? '', /registered in development/);
+      const stages = page.locator('.timeline').first();
+      assert.match((await stages.textContent()) ?? '', /registered in development by Morgan Model-Owner/);
+      assert.equal(await stages.getByText('Morgan Model-Owner').first().getAttribute('title'), 'mowner@charter.local');
+      assert.doesNotMatch((await page.locator('main').textContent()) ?? '', /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-/, 'no principal ids on the card page');
+      await page.getByText('4/5 of the highest rate: 40.0%').waitFor();
+      // No label of the chart overlaps another label, a bar or the 4/5 line.
+      const boxes = await page.getByRole('img', { name: 'Selection rate by age_band' }).evaluate((svg) =>
+        [...svg.querySelectorAll('text, rect, line.threshold')].map((e) => {
+          const r = e.getBoundingClientRect();
+          return { text: e.tagName === 'text', x: r.x, y: r.y, w: r.width, h: r.height };
+        }),
+      );
+      for (const a of boxes.filter((b) => b.text))
+        for (const b of boxes) if (a !== b) assert.ok(!(a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h), 'chart labels overlap');
       await s.screenshot(page, '13-risk-card-bias');
       await page.getByLabel(/Comment/).fill('Age-band gap documented; monitoring plan accepted');
       await page.getByRole('button', { name: 'Approve revision 1' }).click();

@@ -140,3 +140,16 @@ export function when(iso: string | null | undefined): string {
 export function human(enumValue: string): string {
   return enumValue.replace(/_/g, ' ').toLowerCase();
 }
+
+type PersonLike = { id: string; name?: string | null; email?: string | null };
+
+/** How the console names people: display name, else e-mail, else principal id. */
+export function personLabel(p: PersonLike): string {
+  return p.name ?? p.email ?? p.id;
+}
+
+/** A person by name with the e-mail as tooltip; `fallback` (the raw id or label) when the API knows no person for it, e.g. an API key. */
+export function Person({ person, fallback }: { person: PersonLike | null | undefined; fallback: string }) {
+  if (!person) return <>{fallback}</>;
+  return <span title={person.email ?? undefined}>{personLabel(person)}</span>;
+}

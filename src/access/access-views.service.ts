@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { PersonType } from '../auth/person.type';
 import { AppError, requireUuid, requireValidDate } from '../common/app-error';
 import { LineageCatalogService, type DatasetFactsRow } from '../lineage/graph/lineage-catalog.service';
 import { AccessRepository, type AccessRequestRow, type GrantFilter, type GrantRow } from './access.repository';
@@ -9,7 +10,6 @@ import type {
   AccessDatasetType,
   AccessGrantEndEnum,
   AccessGrantType,
-  AccessPersonType,
   AccessRequestStatusEnum,
   AccessRequestType,
   AccessReviewStageEnum,
@@ -27,7 +27,7 @@ export class AccessViewService {
   ) {}
 
   /** A new request's view from what its decision already holds, without reading it back. */
-  decided(r: AccessRequestRow, requester: AccessPersonType, grant: GrantRow | null): AccessRequestType {
+  decided(r: AccessRequestRow, requester: PersonType, grant: GrantRow | null): AccessRequestType {
     const d = r.facts.dataset;
     return this.toRequest(r, requester, { ...d }, [], grant?.id ?? null);
   }
@@ -62,7 +62,7 @@ export class AccessViewService {
 
   private toRequest(
     r: AccessRequestRow,
-    requester: AccessPersonType,
+    requester: PersonType,
     dataset: AccessDatasetType,
     approvals: AccessApprovalType[],
     grantId: string | null,
@@ -99,7 +99,7 @@ export class AccessViewService {
     const missing = rows.filter((g) => !byId.has(g.request_id)).map((g) => g.request_id);
     if (missing.length > 0) for (const r of await this.requests(await this.repository.findRequests(missing))) byId.set(r.id, r);
     const enders = rows.flatMap((g) => (g.ended_by ? [g.ended_by] : []));
-    const people = enders.length > 0 ? await this.people(enders) : new Map<string, AccessPersonType>();
+    const people = enders.length > 0 ? await this.people(enders) : new Map<string, PersonType>();
     const now = Date.now();
     return rows.map((g) => {
       const request = byId.get(g.request_id)!;
@@ -153,7 +153,7 @@ export class AccessViewService {
     return this.grants(await this.repository.grantsValidAt(rows[0].id, at));
   }
 
-  private async people(ids: string[]): Promise<Map<string, AccessPersonType>> {
+  private async people(ids: string[]): Promise<Map<string, PersonType>> {
     const rows = await this.repository.principals([...new Set(ids)]);
     return new Map(rows.map((p) => [p.id, { id: p.id, email: p.email, name: p.name }]));
   }

@@ -7,10 +7,11 @@ import { TOKEN_VERIFIER } from './auth.tokens';
 import { AuthenticationService } from './authentication.service';
 import { MeController } from './me.controller';
 import { MeResolver } from './me.resolver';
-import { PrincipalRepository } from './principal.repository';
+import { PeopleModule } from './people.module';
 import { TokenVerifier } from './token-verifier';
 
 @Module({
+  imports: [PeopleModule],
   controllers: [MeController],
   providers: [
     {
@@ -24,7 +25,6 @@ import { TokenVerifier } from './token-verifier';
         }
       },
     },
-    PrincipalRepository,
     ApiKeyRepository,
     ApiKeyService,
     AuthenticationService,

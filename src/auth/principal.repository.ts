@@ -42,4 +42,18 @@ export class PrincipalRepository {
     const rows = await this.tx.query<PrincipalRow>(`SELECT * FROM principals WHERE id = $1`, [id]);
     return rows[0] ?? null;
   }
+
+  async findPeople(ids: readonly string[]): Promise<{ id: string; email: string | null; name: string | null }[]> {
+    if (ids.length === 0) return [];
+    return this.tx.query(`SELECT id, email, name FROM principals WHERE id = ANY($1::uuid[])`, [ids]);
+  }
+
+  /** Lower-cased e-mails; when several principals share one, the first to sign in (as access requests resolve it). */
+  async findPeopleByEmail(emails: readonly string[]): Promise<{ id: string; email: string | null; name: string | null }[]> {
+    if (emails.length === 0) return [];
+    return this.tx.query(
+      `SELECT DISTINCT ON (lower(email)) id, email, name FROM principals WHERE lower(email) = ANY($1::text[]) ORDER BY lower(email), created_at`,
+      [emails],
+    );
+  }
 }

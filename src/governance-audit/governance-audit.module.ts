@@ -1,4 +1,5 @@
 import { Global, Module } from '@nestjs/common';
+import { PeopleModule } from '../auth/people.module';
 import { GovernanceAuditRepository } from './governance-audit.repository';
 import { GovernanceAuditResolver } from './governance-audit.resolver';
 import { GovernanceAuditService } from './governance-audit.service';
@@ -6,6 +7,7 @@ import { MutationAuditInterceptor } from './mutation-audit.interceptor';
 
 @Global()
 @Module({
+  imports: [PeopleModule],
   providers: [GovernanceAuditRepository, GovernanceAuditService, GovernanceAuditResolver, MutationAuditInterceptor],
   exports: [GovernanceAuditService, MutationAuditInterceptor],
 })

@@ -1,4 +1,7 @@
-import { Args, Query, Resolver } from '@nestjs/graphql';
+import { Args, Context, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import type { FastifyRequest } from 'fastify';
+import { PeopleLoader } from '../auth/people.loader';
+import { PersonType } from '../auth/person.type';
 import { Requires } from '../authz/requires.decorator';
 import { AppError, requireValidDate } from '../common/app-error';
 import { decodeCursor, toConnection, validatePageSize } from '../common/graphql/pagination';
@@ -25,7 +28,15 @@ const toEvent = (r: AuditRow): AuditEventType => ({
 
 @Resolver(() => AuditEventType)
 export class GovernanceAuditResolver {
-  constructor(private readonly audit: GovernanceAuditService) {}
+  constructor(
+    private readonly audit: GovernanceAuditService,
+    private readonly people: PeopleLoader,
+  ) {}
+
+  @ResolveField(() => PersonType, { nullable: true, description: 'The actor as they are now; null for anonymous callers, API keys and the system' })
+  actorPerson(@Parent() event: AuditEventType, @Context('req') request: FastifyRequest): Promise<PersonType | null> {
+    return event.actorId ? this.people.load(request, event.actorId) : Promise.resolve(null);
+  }
 
   @Query(() => AuditEventConnection, { description: 'The governance audit log, newest first, filtered' })
   @Requires('audit.read')

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { PeopleModule } from '../auth/people.module';
 import { AuthzModule } from '../authz/authz.module';
 import { PredictionsModule } from '../predictions/predictions.module';
 import { BiasReportRepository } from './bias/bias-report.repository';
@@ -10,6 +11,7 @@ import { ModelCardResolver } from './model-card.resolver';
 import { modelPoliciesProvider } from './model-policies.provider';
 import { ModelPredictionVolumeLoader, ModelPredictionVolumeResolver } from './model-prediction-volume.resolver';
 import { ModelResolver } from './model.resolver';
+import { CardReviewPeopleResolver, PromotionExceptionPeopleResolver, StageChangePeopleResolver } from './people.resolver';
 import { ExceptionRepository } from './promotion/exception.repository';
 import { PromotionService } from './promotion/promotion.service';
 import { RegistryRepository } from './registry/registry.repository';
@@ -19,7 +21,7 @@ import { ReviewService } from './review/review.service';
 
 /** Model registry, model cards with sign-off, bias reports and the promotion gate (issue 6). */
 @Module({
-  imports: [AuthzModule, PredictionsModule],
+  imports: [PeopleModule, AuthzModule, PredictionsModule],
   providers: [
     modelPoliciesProvider,
     RegistryRepository,
@@ -39,6 +41,9 @@ import { ReviewService } from './review/review.service';
     AccessDatasetModelsResolver,
     ModelPredictionVolumeLoader,
     ModelPredictionVolumeResolver,
+    CardReviewPeopleResolver,
+    StageChangePeopleResolver,
+    PromotionExceptionPeopleResolver,
   ],
   exports: [RegistryService, BiasService],
 })

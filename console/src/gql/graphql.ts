@@ -168,7 +168,7 @@ export type AccessGrantsQueryVariables = Exact<{
 }>;
 
 
-export type AccessGrantsQuery = { accessGrants: { nodes: Array<{ id: string, action: AccessAction, active: boolean, grantedAt: string, expiresAt: string, grantedBy: string, endedAt: string | null, endReason: AccessGrantEnd | null, endNote: string | null, person: { id: string, name: string | null, email: string | null }, dataset: { namespace: string, name: string, sensitivity: string, domain: string, models: Array<{ id: string, modelName: string, version: string }> }, request: { id: string, purpose: string, ruleId: string | null, decidedAutomatically: boolean, approvals: Array<{ decision: string, authority: string, approver: { name: string | null } }> } }>, pageInfo: { endCursor: string | null, hasNextPage: boolean } } };
+export type AccessGrantsQuery = { accessGrants: { nodes: Array<{ id: string, action: AccessAction, active: boolean, grantedAt: string, expiresAt: string, grantedBy: string, endedAt: string | null, endReason: AccessGrantEnd | null, endNote: string | null, person: { id: string, name: string | null, email: string | null }, dataset: { namespace: string, name: string, sensitivity: string, domain: string, models: Array<{ id: string, modelName: string, version: string }> }, request: { id: string, purpose: string, ruleId: string | null, decidedAutomatically: boolean, approvals: Array<{ decision: string, authority: string, approver: { id: string, name: string | null, email: string | null } }> } }>, pageInfo: { endCursor: string | null, hasNextPage: boolean } } };
 
 export type RevokeAccessGrantMutationVariables = Exact<{
   input: RevokeAccessGrantInput;
@@ -183,7 +183,7 @@ export type AccessInboxQueryVariables = Exact<{
 }>;
 
 
-export type AccessInboxQuery = { accessRequests: { nodes: Array<{ id: string, createdAt: string, escalatedAt: string | null, stage: AccessReviewStage | null, status: AccessRequestStatus, purpose: string, action: AccessAction, durationDays: number, justification: string, reason: string | null, ruleId: string | null, requiredApprovals: number, facts: unknown, fields: Array<string>, requester: { id: string, name: string | null, email: string | null }, approvals: Array<{ decision: string, durationDays: number | null, approver: { name: string | null } }>, dataset: { namespace: string, name: string, sensitivity: string, domain: string, tags: Array<string> } }>, pageInfo: { endCursor: string | null, hasNextPage: boolean } } };
+export type AccessInboxQuery = { accessRequests: { nodes: Array<{ id: string, createdAt: string, escalatedAt: string | null, stage: AccessReviewStage | null, status: AccessRequestStatus, purpose: string, action: AccessAction, durationDays: number, justification: string, reason: string | null, ruleId: string | null, requiredApprovals: number, facts: unknown, fields: Array<string>, requester: { id: string, name: string | null, email: string | null }, approvals: Array<{ decision: string, durationDays: number | null, approver: { id: string, name: string | null, email: string | null } }>, dataset: { namespace: string, name: string, sensitivity: string, domain: string, tags: Array<string> } }>, pageInfo: { endCursor: string | null, hasNextPage: boolean } } };
 
 export type ApproveAccessRequestMutationVariables = Exact<{
   input: ApproveAccessRequestInput;
@@ -211,7 +211,7 @@ export type AuditEventsQueryVariables = Exact<{
 }>;
 
 
-export type AuditEventsQuery = { auditEvents: { nodes: Array<{ seq: string, occurredAt: string, action: string, actorId: string | null, actorLabel: string | null, decision: string, target: string | null, reason: string | null, requestId: string | null }>, pageInfo: { endCursor: string | null, hasNextPage: boolean } } };
+export type AuditEventsQuery = { auditEvents: { nodes: Array<{ seq: string, occurredAt: string, action: string, actorId: string | null, actorLabel: string | null, decision: string, target: string | null, reason: string | null, requestId: string | null, actorPerson: { id: string, name: string | null, email: string | null } | null }>, pageInfo: { endCursor: string | null, hasNextPage: boolean } } };
 
 export type VerifyAuditChainQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -224,7 +224,7 @@ export type DatasetPageQueryVariables = Exact<{
 }>;
 
 
-export type DatasetPageQuery = { dataset: { nodeId: string, namespace: string, name: string, domain: string, owner: string | null, description: string | null, sensitivity: Sensitivity, tags: Array<string>, updatedAt: string, sourceName: string | null, fields: Array<{ name: string, type: string | null, description: string | null, tags: Array<string> }>, models: Array<{ id: string, modelName: string, version: string, stage: ModelStage }> }, piiScans: { nodes: Array<{ id: string, status: PiiScanStatus, finishedAt: string | null, datasetSensitivity: Sensitivity, sampled: number | null, columns: Array<{ name: string, field: string | null, pii: boolean, tags: Array<string>, entities: Array<{ type: string, matchRatio: number }> }> }> }, piiVerdicts: Array<{ column: string, entityType: string, verdict: PiiVerdict, decidedBy: string, decidedAt: string, note: string | null }>, accessPurposes: Array<{ id: string, description: string }> };
+export type DatasetPageQuery = { dataset: { nodeId: string, namespace: string, name: string, domain: string, owner: string | null, description: string | null, sensitivity: Sensitivity, tags: Array<string>, updatedAt: string, sourceName: string | null, ownerPerson: { id: string, name: string | null, email: string | null } | null, fields: Array<{ name: string, type: string | null, description: string | null, tags: Array<string> }>, models: Array<{ id: string, modelName: string, version: string, stage: ModelStage }> }, piiScans: { nodes: Array<{ id: string, status: PiiScanStatus, finishedAt: string | null, datasetSensitivity: Sensitivity, sampled: number | null, columns: Array<{ name: string, field: string | null, pii: boolean, tags: Array<string>, entities: Array<{ type: string, matchRatio: number }> }> }> }, piiVerdicts: Array<{ column: string, entityType: string, verdict: PiiVerdict, decidedBy: string, decidedAt: string, note: string | null, decidedByPerson: { id: string, name: string | null, email: string | null } | null }>, accessPurposes: Array<{ id: string, description: string }> };
 
 export type SetPiiVerdictMutationVariables = Exact<{
   input: SetPiiVerdictInput;
@@ -253,7 +253,7 @@ export type DatasetsQueryVariables = Exact<{
 }>;
 
 
-export type DatasetsQuery = { datasets: { nodes: Array<{ nodeId: string, namespace: string, name: string, domain: string, owner: string | null, sensitivity: Sensitivity, tags: Array<string>, updatedAt: string, description: string | null }>, pageInfo: { endCursor: string | null, hasNextPage: boolean } } };
+export type DatasetsQuery = { datasets: { nodes: Array<{ nodeId: string, namespace: string, name: string, domain: string, owner: string | null, sensitivity: Sensitivity, tags: Array<string>, updatedAt: string, description: string | null, ownerPerson: { id: string, name: string | null, email: string | null } | null }>, pageInfo: { endCursor: string | null, hasNextPage: boolean } } };
 
 export type DeniedAttemptsQueryVariables = Exact<{
   first: number;
@@ -289,7 +289,7 @@ export type ModelCardPageQueryVariables = Exact<{
 }>;
 
 
-export type ModelCardPageQuery = { modelCard: { id: string, modelName: string, version: string, modelVersionId: string, status: ModelCardStatus, currentRevision: number, approvals: number, requiredApprovals: number, content: unknown, reviews: Array<{ action: string, actor: string, comment: string | null, createdAt: string, revision: number, signatureValid: boolean | null }> }, modelVersion: { id: string, stage: ModelStage, framework: string | null, trainingRunId: string | null, datasets: Array<{ nodeId: string, role: ModelDatasetRole }>, stageHistory: Array<{ from: ModelStage | null, to: ModelStage, changedAt: string, changedBy: string, reason: string | null }> }, biasReports: { nodes: Array<{ id: string, protectedAttribute: string, createdAt: string, cardRevision: number, minGroupSize: number, fourFifthsRuleViolated: boolean | null, withinThresholds: boolean, violations: Array<string>, demographicParityRatio: { value: number | null }, groups: Array<{ group: string, count: number, belowMinimum: boolean, selectionRate: { value: number | null } }> }> } };
+export type ModelCardPageQuery = { modelCard: { id: string, modelName: string, version: string, modelVersionId: string, status: ModelCardStatus, currentRevision: number, approvals: number, requiredApprovals: number, content: unknown, reviews: Array<{ action: string, actor: string, comment: string | null, createdAt: string, revision: number, signatureValid: boolean | null, actorPerson: { id: string, name: string | null, email: string | null } | null }> }, modelVersion: { id: string, stage: ModelStage, framework: string | null, trainingRunId: string | null, datasets: Array<{ nodeId: string, role: ModelDatasetRole }>, stageHistory: Array<{ from: ModelStage | null, to: ModelStage, changedAt: string, changedBy: string, reason: string | null, changedByPerson: { id: string, name: string | null, email: string | null } | null }> }, biasReports: { nodes: Array<{ id: string, protectedAttribute: string, createdAt: string, cardRevision: number, minGroupSize: number, fourFifthsRuleViolated: boolean | null, withinThresholds: boolean, violations: Array<string>, demographicParityRatio: { value: number | null }, groups: Array<{ group: string, count: number, belowMinimum: boolean, selectionRate: { value: number | null } }> }> } };
 
 export type ModelCardDiffQueryVariables = Exact<{
   id: string | number;
@@ -433,7 +433,9 @@ export const AccessGrantsDocument = new TypedDocumentString(`
           decision
           authority
           approver {
+            id
             name
+            email
           }
         }
       }
@@ -486,7 +488,9 @@ export const AccessInboxDocument = new TypedDocumentString(`
         decision
         durationDays
         approver {
+          id
           name
+          email
         }
       }
       dataset {
@@ -544,6 +548,11 @@ export const AuditEventsDocument = new TypedDocumentString(`
       action
       actorId
       actorLabel
+      actorPerson {
+        id
+        name
+        email
+      }
       decision
       target
       reason
@@ -574,6 +583,11 @@ export const DatasetPageDocument = new TypedDocumentString(`
     name
     domain
     owner
+    ownerPerson {
+      id
+      name
+      email
+    }
     description
     sensitivity
     tags
@@ -616,6 +630,11 @@ export const DatasetPageDocument = new TypedDocumentString(`
     entityType
     verdict
     decidedBy
+    decidedByPerson {
+      id
+      name
+      email
+    }
     decidedAt
     note
   }
@@ -674,6 +693,11 @@ export const DatasetsDocument = new TypedDocumentString(`
       name
       domain
       owner
+      ownerPerson {
+        id
+        name
+        email
+      }
       sensitivity
       tags
       updatedAt
@@ -779,6 +803,11 @@ export const ModelCardPageDocument = new TypedDocumentString(`
     reviews {
       action
       actor
+      actorPerson {
+        id
+        name
+        email
+      }
       comment
       createdAt
       revision
@@ -799,6 +828,11 @@ export const ModelCardPageDocument = new TypedDocumentString(`
       to
       changedAt
       changedBy
+      changedByPerson {
+        id
+        name
+        email
+      }
       reason
     }
   }

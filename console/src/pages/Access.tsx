@@ -3,7 +3,7 @@ import { useMutation, useQuery } from '../api';
 import { graphql } from '../gql';
 import type { AccessGrantsQuery } from '../gql/graphql';
 import { setQuery, useLocation } from '../router';
-import { Badge, Empty, ErrorBox, PageTitle, Pager, QueryView, human, useCursorPages, when } from '../ui';
+import { Badge, Empty, ErrorBox, PageTitle, Pager, QueryView, human, personLabel, useCursorPages, when } from '../ui';
 import { DeniedAttempts } from './DeniedAttempts';
 
 const AccessGrantsDocument = graphql(`
@@ -44,7 +44,9 @@ const AccessGrantsDocument = graphql(`
             decision
             authority
             approver {
+              id
               name
+              email
             }
           }
         }
@@ -137,12 +139,12 @@ function GrantRow({ grant: g, onRevoked }: { grant: Grant; onRevoked: () => void
   const [reason, setReason] = useState('');
   const [revoke, { pending, error }] = useMutation(RevokeDocument);
   const soon = g.active && new Date(g.expiresAt).getTime() - Date.now() < SOON_MS;
-  const approvers = g.request.approvals.filter((a) => a.decision === 'approve').map((a) => `${a.approver.name ?? '?'} (${a.authority})`);
+  const approvers = g.request.approvals.filter((a) => a.decision === 'approve').map((a) => `${personLabel(a.approver)} (${a.authority})`);
   return (
     <tr>
       <td>
-        <button type="button" className="link" onClick={() => setQuery({ principal: g.person.email ?? g.person.id })}>
-          {g.person.name ?? g.person.email ?? g.person.id}
+        <button type="button" className="link" title={g.person.email ?? undefined} onClick={() => setQuery({ principal: g.person.email ?? g.person.id })}>
+          {personLabel(g.person)}
         </button>
       </td>
       <td>

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { useMutation, useQuery } from '../api';
 import { graphql } from '../gql';
 import type { AccessInboxQuery } from '../gql/graphql';
-import { Badge, Empty, ErrorBox, PageTitle, Pager, QueryView, human, statusTone, useCursorPages, when } from '../ui';
+import { Badge, Empty, ErrorBox, PageTitle, Pager, QueryView, human, personLabel, statusTone, useCursorPages, when } from '../ui';
 
 const AccessInboxDocument = graphql(`
   query AccessInbox($first: Int!, $after: String) {
@@ -31,7 +31,9 @@ const AccessInboxDocument = graphql(`
           decision
           durationDays
           approver {
+            id
             name
+            email
           }
         }
         dataset {
@@ -113,7 +115,7 @@ function RequestCard({ request: r, onDone }: { request: Request; onDone: () => v
   return (
     <li className="panel" aria-labelledby={`req-${r.id}`}>
       <h2 id={`req-${r.id}`}>
-        {r.requester.name ?? r.requester.email ?? r.requester.id} asks to {human(r.action)} {r.dataset.name}
+        {personLabel(r.requester)} asks to {human(r.action)} {r.dataset.name}
       </h2>
       <dl className="facts">
         <div>
@@ -142,7 +144,7 @@ function RequestCard({ request: r, onDone }: { request: Request; onDone: () => v
           <dt>Approvals</dt>
           <dd>
             {approvals.length}/{r.requiredApprovals}
-            {approvals.length > 0 && ` (${approvals.map((a) => `${a.approver.name ?? '?'}${a.durationDays ? ` for ${a.durationDays} days` : ''}`).join(', ')})`}
+            {approvals.length > 0 && ` (${approvals.map((a) => `${personLabel(a.approver)}${a.durationDays ? ` for ${a.durationDays} days` : ''}`).join(', ')})`}
           </dd>
         </div>
       </dl>

@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { useQuery } from '../api';
 import { graphql } from '../gql';
 import { setQuery, useLocation } from '../router';
-import { Badge, Empty, ErrorBox, Loading, PageTitle, Pager, QueryView, useCursorPages, when } from '../ui';
+import { Badge, Empty, ErrorBox, Loading, PageTitle, Pager, Person, QueryView, useCursorPages, when } from '../ui';
 
 const AuditEventsDocument = graphql(`
   query AuditEvents($first: Int!, $after: String, $action: String, $actorId: String, $decision: String, $target: String, $from: DateTime, $to: DateTime) {
@@ -13,6 +13,11 @@ const AuditEventsDocument = graphql(`
         action
         actorId
         actorLabel
+        actorPerson {
+          id
+          name
+          email
+        }
         decision
         target
         reason
@@ -125,7 +130,9 @@ export function AuditPage() {
                       <td>
                         <code>{e.action}</code>
                       </td>
-                      <td>{e.actorLabel ?? e.actorId ?? 'anonymous'}</td>
+                      <td>
+                        <Person person={e.actorPerson} fallback={e.actorLabel ?? e.actorId ?? 'anonymous'} />
+                      </td>
                       <td>
                         <Badge tone={e.decision === 'allow' ? 'good' : e.decision === 'deny' ? 'bad' : 'warn'}>{e.decision}</Badge>
                       </td>

@@ -4,7 +4,7 @@ import { graphql } from '../gql';
 import type { AccessAction, DatasetPageQuery, PiiVerdict, RequestDatasetAccessMutation } from '../gql/graphql';
 import { Link } from '../router';
 import { canReviewPii, useMe } from '../session';
-import { Badge, Empty, ErrorBox, PageTitle, QueryView, human, statusTone, when } from '../ui';
+import { Badge, Empty, ErrorBox, PageTitle, Person, QueryView, human, statusTone, when } from '../ui';
 
 const DatasetDocument = graphql(`
   query DatasetPage($namespace: String!, $name: String!) {
@@ -14,6 +14,11 @@ const DatasetDocument = graphql(`
       name
       domain
       owner
+      ownerPerson {
+        id
+        name
+        email
+      }
       description
       sensitivity
       tags
@@ -56,6 +61,11 @@ const DatasetDocument = graphql(`
       entityType
       verdict
       decidedBy
+      decidedByPerson {
+        id
+        name
+        email
+      }
       decidedAt
       note
     }
@@ -128,7 +138,7 @@ export function DatasetPage({ namespace, name }: { namespace: string; name: stri
                 </div>
                 <div>
                   <dt>Owner</dt>
-                  <dd>{dataset.owner ?? 'none'}</dd>
+                  <dd>{dataset.owner ? <Person person={dataset.ownerPerson} fallback={dataset.owner} /> : 'none'}</dd>
                 </div>
                 <div>
                   <dt>Last PII scan</dt>
@@ -378,7 +388,7 @@ function PiiReview({
                         <>
                           <Badge tone={v.verdict === 'CONFIRMED' ? 'warn' : 'neutral'}>{human(v.verdict)}</Badge>{' '}
                           <span className="muted small">
-                            by {v.decidedBy === me.id ? 'you' : v.decidedBy}, {when(v.decidedAt)}
+                            by {v.decidedBy === me.id ? 'you' : <Person person={v.decidedByPerson} fallback={v.decidedBy} />}, {when(v.decidedAt)}
                             {v.note && ` — ${v.note}`}
                           </span>
                         </>

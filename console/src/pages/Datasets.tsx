@@ -3,7 +3,7 @@ import { useQuery } from '../api';
 import { graphql } from '../gql';
 import type { DatasetSort, Sensitivity } from '../gql/graphql';
 import { Link, setQuery, useLocation } from '../router';
-import { Badge, Empty, PageTitle, Pager, QueryView, statusTone, useCursorPages, when } from '../ui';
+import { Badge, Empty, PageTitle, Pager, Person, QueryView, statusTone, useCursorPages, when } from '../ui';
 
 const DatasetsDocument = graphql(`
   query Datasets(
@@ -34,6 +34,11 @@ const DatasetsDocument = graphql(`
         name
         domain
         owner
+        ownerPerson {
+          id
+          name
+          email
+        }
         sensitivity
         tags
         updatedAt
@@ -164,7 +169,7 @@ export function DatasetsPage() {
                         <div className="muted small">{d.namespace}</div>
                       </td>
                       <td>{d.domain}</td>
-                      <td>{d.owner ?? <span className="muted">no owner</span>}</td>
+                      <td>{d.owner ? <Person person={d.ownerPerson} fallback={d.owner} /> : <span className="muted">no owner</span>}</td>
                       <td>
                         <Badge tone={statusTone(d.sensitivity)}>{d.sensitivity.toLowerCase()}</Badge>
                       </td>

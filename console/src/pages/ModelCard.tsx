@@ -1,10 +1,10 @@
-import { useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent } from 'react';
 import { useMutation, useQuery } from '../api';
 import { graphql } from '../gql';
 import type { ModelCardPageQuery } from '../gql/graphql';
 import { Link } from '../router';
 import { areasOf, useMe } from '../session';
-import { Badge, Empty, ErrorBox, Loading, PageTitle, QueryView, human, statusTone, when } from '../ui';
+import { Badge, Empty, ErrorBox, Loading, PageTitle, Person, QueryView, human, statusTone, when } from '../ui';
 
 const ModelCardDocument = graphql(`
   query ModelCardPage($id: ID!) {
@@ -21,6 +21,11 @@ const ModelCardDocument = graphql(`
       reviews {
         action
         actor
+        actorPerson {
+          id
+          name
+          email
+        }
         comment
         createdAt
         revision
@@ -41,6 +46,11 @@ const ModelCardDocument = graphql(`
         to
         changedAt
         changedBy
+        changedByPerson {
+          id
+          name
+          email
+        }
         reason
       }
     }
@@ -155,7 +165,10 @@ export function ModelCardPage({ id }: { id: string }) {
               {modelVersion.stageHistory.map((s, i) => (
                 <li key={i}>
                   {when(s.changedAt)}: {s.from ? `${human(s.from)} → ` : 'registered in '}
-                  {human(s.to)} <span className="muted">by {s.changedBy}</span>
+                  {human(s.to)}{' '}
+                  <span className="muted">
+                    by <Person person={s.changedByPerson} fallback={s.changedBy} />
+                  </span>
                   {s.reason && ` — ${s.reason}`}
                 </li>
               ))}
@@ -167,7 +180,7 @@ export function ModelCardPage({ id }: { id: string }) {
               <ol className="timeline">
                 {card.reviews.map((r, i) => (
                   <li key={i}>
-                    {when(r.createdAt)}: <strong>{human(r.action)}</strong> of revision {r.revision} by {r.actor}
+                    {when(r.createdAt)}: <strong>{human(r.action)}</strong> of revision {r.revision} by <Person person={r.actorPerson} fallback={r.actor} />
                     {r.signatureValid === false && <Badge tone="bad">signature no longer valid</Badge>}
                     {r.comment && <blockquote>{r.comment}</blockquote>}
                   </li>
@@ -289,16 +302,27 @@ function Sections({ content }: { content: unknown }) {
   );
 }
 
-/** Selection rate per group as bars, with the four-fifths line (80 % of the highest rate). */
+const CHART = { width: 640, labelW: 140, plotW: 300, gap: 12, bar: 24, row: 34 };
+const LABEL_CHARS = 18;
+
+/**
+ * Selection rate per group as bars, with the four-fifths line (80 % of the highest rate). Values sit
+ * in their own column right of the bars and the line is explained in the legend, so no label can
+ * meet a bar, the line or another label.
+ */
 function BiasChart({ report }: { report: Bias }) {
+  const legendId = useId();
   const groups = report.groups.filter((g) => g.selectionRate.value !== null);
-  const max = Math.max(0, ...groups.map((g) => (g.belowMinimum ? 0 : (g.selectionRate.value ?? 0))));
+  const rate = (g: (typeof groups)[number]) => g.selectionRate.value ?? 0;
+  // The rule compares groups of sufficient size; the scale fits every bar, too-small groups included.
+  const max = Math.max(0, ...groups.filter((g) => !g.belowMinimum).map(rate));
+  const scaleMax = Math.max(max, ...groups.map(rate), 0.0001);
   const threshold = max * 0.8;
-  const width = 560;
-  const bar = 26;
-  const labelW = 150;
-  const height = groups.length * (bar + 10) + 30;
-  const x = (v: number) => labelW + (v / Math.max(max, 0.0001)) * (width - labelW - 120);
+  const { width, labelW, plotW, gap, bar, row } = CHART;
+  const height = groups.length * row + gap;
+  const x = (v: number) => labelW + (v / scaleMax) * plotW;
+  const valueX = labelW + plotW + gap;
+  const flaggedGroup = (g: (typeof groups)[number]) => !g.belowMinimum && rate(g) < threshold;
   return (
     <figure className="panel">
       <figcaption>
@@ -307,6 +331,37 @@ function BiasChart({ report }: { report: Bias }) {
         {!report.withinThresholds && <Badge tone="bad">outside the risk tier's thresholds</Badge>}
         {report.demographicParityRatio.value !== null && <span className="muted"> parity ratio {report.demographicParityRatio.value?.toFixed(2)}</span>}
       </figcaption>
+      <ul className="chart-legend" id={legendId}>
+        <li>
+          <svg width="14" height="14" aria-hidden="true">
+            <rect width="14" height="14" className="bar-ok" />
+          </svg>
+          at least 4/5 of the highest rate
+        </li>
+        {groups.some(flaggedGroup) && (
+          <li>
+            <svg width="14" height="14" aria-hidden="true">
+              <rect width="14" height="14" className="bar-bad" />
+            </svg>
+            below 4/5 (⚠)
+          </li>
+        )}
+        {groups.some((g) => g.belowMinimum) && (
+          <li>
+            <svg width="14" height="14" aria-hidden="true">
+              <rect x="1" y="1" width="12" height="12" className="bar-muted" />
+            </svg>
+            too few records (under {report.minGroupSize}), not compared
+          </li>
+        )}
+        <li>
+          <svg width="14" height="14" aria-hidden="true">
+            <line x1="7" x2="7" y1="0" y2="14" className="threshold-halo" />
+            <line x1="7" x2="7" y1="0" y2="14" className="threshold" />
+          </svg>
+          4/5 of the highest rate: {(threshold * 100).toFixed(1)}%
+        </li>
+      </ul>
       <svg
         width={width}
         height={height}
@@ -314,15 +369,19 @@ function BiasChart({ report }: { report: Bias }) {
         viewBox={`0 0 ${width} ${height}`}
         role="img"
         aria-label={`Selection rate by ${report.protectedAttribute}`}
+        aria-describedby={legendId}
       >
+        <line x1={labelW} x2={labelW} y1={0} y2={height} className="chart-axis" />
         {groups.map((g, i) => {
-          const v = g.selectionRate.value ?? 0;
-          const flagged = !g.belowMinimum && v < threshold;
-          const y = 10 + i * (bar + 10);
+          const v = rate(g);
+          const flagged = flaggedGroup(g);
+          const y = gap / 2 + i * row + (row - bar) / 2;
+          const long = g.group.length > LABEL_CHARS;
           return (
             <g key={g.group}>
-              <text x={0} y={y + bar / 2 + 5} className="chart-label">
-                {g.group}
+              <text x={labelW - 8} y={y + bar / 2 + 5} className="chart-label" textAnchor="end">
+                {long && <title>{g.group}</title>}
+                {long ? `${g.group.slice(0, LABEL_CHARS - 1)}…` : g.group}
               </text>
               <rect
                 x={labelW}
@@ -331,7 +390,7 @@ function BiasChart({ report }: { report: Bias }) {
                 height={bar}
                 className={g.belowMinimum ? 'bar-muted' : flagged ? 'bar-bad' : 'bar-ok'}
               />
-              <text x={x(v) + 6} y={y + bar / 2 + 5} className="chart-value">
+              <text x={valueX} y={y + bar / 2 + 5} className="chart-value">
                 {(v * 100).toFixed(1)}% n={g.count}
                 {flagged ? ' ⚠ < 4/5' : ''}
                 {g.belowMinimum ? ' (too few)' : ''}
@@ -339,10 +398,12 @@ function BiasChart({ report }: { report: Bias }) {
             </g>
           );
         })}
-        <line x1={x(threshold)} x2={x(threshold)} y1={0} y2={height - 14} className="threshold" />
-        <text x={x(threshold)} y={height - 2} className="chart-value" textAnchor="middle">
-          4/5 of highest
-        </text>
+        {max > 0 && (
+          <g aria-hidden="true">
+            <line x1={x(threshold)} x2={x(threshold)} y1={0} y2={height} className="threshold-halo" />
+            <line x1={x(threshold)} x2={x(threshold)} y1={0} y2={height} className="threshold" />
+          </g>
+        )}
       </svg>
       {report.violations.length > 0 && (
         <ul>

@@ -1,5 +1,6 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import GraphQLJSON from 'graphql-type-json';
+import { PersonType } from '../../auth/person.type';
 import { ConnectionType } from '../../common/graphql/pagination';
 
 export enum AccessActionEnum {
@@ -38,18 +39,6 @@ export enum WebhookDeliveryStatusEnum {
 }
 registerEnumType(WebhookDeliveryStatusEnum, { name: 'WebhookDeliveryStatus', description: 'DEAD: every attempt failed; retry it with retryAccessWebhook' });
 
-@ObjectType()
-export class AccessPersonType {
-  @Field(() => ID)
-  id!: string;
-
-  @Field(() => String, { nullable: true })
-  email!: string | null;
-
-  @Field(() => String, { nullable: true })
-  name!: string | null;
-}
-
 @ObjectType({ description: 'A lineage dataset as access decisions see it' })
 export class AccessDatasetType {
   @Field(() => ID)
@@ -76,8 +65,8 @@ export class AccessDatasetType {
 
 @ObjectType()
 export class AccessApprovalType {
-  @Field(() => AccessPersonType)
-  approver!: AccessPersonType;
+  @Field(() => PersonType)
+  approver!: PersonType;
 
   @Field({ description: 'approve or deny' })
   decision!: string;
@@ -100,8 +89,8 @@ export class AccessRequestType {
   @Field(() => ID)
   id!: string;
 
-  @Field(() => AccessPersonType)
-  requester!: AccessPersonType;
+  @Field(() => PersonType)
+  requester!: PersonType;
 
   @Field(() => AccessDatasetType)
   dataset!: AccessDatasetType;
@@ -166,8 +155,8 @@ export class AccessGrantType {
   @Field(() => ID)
   id!: string;
 
-  @Field(() => AccessPersonType)
-  person!: AccessPersonType;
+  @Field(() => PersonType)
+  person!: PersonType;
 
   @Field(() => AccessDatasetType)
   dataset!: AccessDatasetType;
@@ -190,8 +179,8 @@ export class AccessGrantType {
   @Field(() => AccessGrantEndEnum, { nullable: true })
   endReason!: AccessGrantEndEnum | null;
 
-  @Field(() => AccessPersonType, { nullable: true })
-  endedBy!: AccessPersonType | null;
+  @Field(() => PersonType, { nullable: true })
+  endedBy!: PersonType | null;
 
   @Field(() => String, { nullable: true })
   endNote!: string | null;
@@ -217,8 +206,8 @@ export class AccessDecisionType {
 
 @ObjectType({ description: 'person → grants → the requests and approvals behind them → datasets' })
 export class AccessChainType {
-  @Field(() => AccessPersonType)
-  person!: AccessPersonType;
+  @Field(() => PersonType)
+  person!: PersonType;
 
   @Field(() => [AccessGrantType], { description: 'Every grant the person ever held, newest first (active, expired and revoked)' })
   grants!: AccessGrantType[];

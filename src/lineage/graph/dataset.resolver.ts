@@ -1,5 +1,8 @@
-import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import type { FastifyRequest } from 'fastify';
 import { CurrentPrincipal } from '../../auth/current-principal.decorator';
+import { PeopleLoader } from '../../auth/people.loader';
+import { PersonType } from '../../auth/person.type';
 import type { Principal } from '../../auth/principal';
 import { Requires } from '../../authz/requires.decorator';
 import { validatePageSize } from '../../common/graphql/pagination';
@@ -11,7 +14,18 @@ import { toDataset } from './lineage.mapper';
 
 @Resolver(() => DatasetType)
 export class DatasetResolver {
-  constructor(private readonly catalog: LineageCatalogService) {}
+  constructor(
+    private readonly catalog: LineageCatalogService,
+    private readonly people: PeopleLoader,
+  ) {}
+
+  @ResolveField(() => PersonType, {
+    nullable: true,
+    description: 'The owner as a person, when owner is a principal id or the e-mail of someone who has signed in',
+  })
+  ownerPerson(@Parent() dataset: DatasetType, @Context('req') request: FastifyRequest): Promise<PersonType | null> {
+    return dataset.owner ? this.people.loadRef(request, dataset.owner) : Promise.resolve(null);
+  }
 
   @Query(() => DatasetType, { description: 'One dataset; NOT_FOUND if it does not exist or the caller may not read it' })
   @Requires('lineage.read')

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { PeopleModule } from '../../auth/people.module';
 import { AuthzModule } from '../../authz/authz.module';
 import { DatasetResolver } from './dataset.resolver';
 import { JobResolver } from './job.resolver';
@@ -13,7 +14,7 @@ import { RunResolver } from './run.resolver';
 
 /** The read side of lineage (traversal, impact, catalog) and curation of tags, owners and domains. */
 @Module({
-  imports: [AuthzModule],
+  imports: [PeopleModule, AuthzModule],
   controllers: [MarquezLineageController],
   providers: [
     LineageGraphRepository,

@@ -23,7 +23,7 @@ export class PiiVerdictType {
   @Field(() => PiiVerdictEnum)
   verdict!: PiiVerdictEnum;
 
-  @Field()
+  @Field({ description: 'Principal id (decidedByPerson gives the name)' })
   decidedBy!: string;
 
   @Field()
