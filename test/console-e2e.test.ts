@@ -287,14 +287,14 @@ describe('web console on the demo estate (browser)', () => {
       assert.doesNotMatch((await page.locator('main').textContent()) ?? '', /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-/, 'no principal ids on the card page');
       await page.getByText('4/5 of the highest rate: 40.0%').waitFor();
       // No label of the chart overlaps another label, a bar or the 4/5 line.
-      const boxes = await page.getByRole('img', { name: 'Selection rate by age_band' }).evaluate((svg) =>
-        [...svg.querySelectorAll('text, rect, line.threshold')].map((e) => {
-          const r = e.getBoundingClientRect();
-          return { text: e.tagName === 'text', x: r.x, y: r.y, w: r.width, h: r.height };
-        }),
-      );
-      for (const a of boxes.filter((b) => b.text))
-        for (const b of boxes) if (a !== b) assert.ok(!(a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h), 'chart labels overlap');
+      const chart = page.getByRole('img', { name: 'Selection rate by age_band' });
+      const boxesOf = async (selector: string) =>
+        (await Promise.all((await chart.locator(selector).all()).map((e) => e.boundingBox()))).filter((b) => b !== null);
+      const labels = await boxesOf('text');
+      const everything = [...labels, ...(await boxesOf('rect, line.threshold'))];
+      for (const a of labels)
+        for (const b of everything)
+          if (a !== b) assert.ok(!(a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height), 'chart labels overlap');
       await s.screenshot(page, '13-risk-card-bias');
       await page.getByLabel(/Comment/).fill('Age-band gap documented; monitoring plan accepted');
       await page.getByRole('button', { name: 'Approve revision 1' }).click();

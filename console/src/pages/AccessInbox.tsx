@@ -144,7 +144,8 @@ function RequestCard({ request: r, onDone }: { request: Request; onDone: () => v
           <dt>Approvals</dt>
           <dd>
             {approvals.length}/{r.requiredApprovals}
-            {approvals.length > 0 && ` (${approvals.map((a) => `${personLabel(a.approver)}${a.durationDays ? ` for ${a.durationDays} days` : ''}`).join(', ')})`}
+            {approvals.length > 0 &&
+              ` (${approvals.map((a) => `${personLabel(a.approver)}${a.durationDays ? ` for ${a.durationDays} days` : ''}`).join(', ')})`}
           </dd>
         </div>
       </dl>
