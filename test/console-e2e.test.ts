@@ -262,6 +262,9 @@ describe('web console on the demo estate (browser)', () => {
       await page.getByRole('heading', { name: `${DEMO_MODEL} 2.0`, level: 1 }).waitFor();
       await page.getByText('From revision 1 (last approved) to 2.').waitFor();
       assert.match((await page.locator('table.diff').textContent()) ?? '', /model_details.*Monthly bias monitoring/s, 'the diff since the last approval');
+      const exception = (await page.getByRole('region', { name: 'Promotion exceptions' }).textContent()) ?? '';
+      assert.match(exception, /age-band-monitoring.*active until.*waives bias report.*by Riley Risk/s, 'the override that let 2.0 into production');
+      assert.match((await page.locator('.sections').textContent()) ?? '', /overview\s*Monthly bias monitoring/, 'card sections as labelled fields');
       await s.screenshot(page, '12-risk-card-diff');
       assert.ok(await page.getByRole('button', { name: 'Request changes' }).isDisabled(), 'a comment is required to request changes');
       await page.getByLabel(/Comment/).fill('Name who runs the monthly monitoring');

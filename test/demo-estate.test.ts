@@ -333,13 +333,16 @@ describe('the demo estate (npm run demo) and both packs generated on it, checked
       `SELECT v.version, v.stage FROM model_versions v JOIN models m ON m.id = v.model_id WHERE m.name = $1 ORDER BY v.version`,
       [DEMO_MODEL],
     );
+    const direct = pack.downstreamModels.data.filter((m) => m.distance === 1);
     assert.deepEqual(
-      pack.downstreamModels.data.map((m) => [m.version, m.stage]).sort(),
-      models.map((m) => [m.version, m.stage]),
-    );
-    assert.ok(
-      pack.downstreamModels.data.every((m) => m.distance === 1),
+      direct.map((m) => [m.model, m.version, m.stage]).sort(),
+      models.map((m) => [DEMO_MODEL, m.version, m.stage]),
       'both versions use the curated data directly',
+    );
+    // collections-priority is trained on the features built from the curated data: further down.
+    assert.deepEqual(
+      pack.downstreamModels.data.filter((m) => m.distance > 1).map((m) => [m.model, m.version]),
+      [['collections-priority', '0.3']],
     );
   });
 

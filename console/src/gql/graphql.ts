@@ -98,6 +98,10 @@ export type PiiVerdict =
   | 'CONFIRMED'
   | 'REJECTED';
 
+export type PromotionGateCondition =
+  | 'BIAS_REPORT'
+  | 'CARD_APPROVAL';
+
 /** MODEL: model audit pack (needs the model registry); DATASET: dataset access pack */
 export type ReportKind =
   | 'DATASET'
@@ -289,7 +293,7 @@ export type ModelCardPageQueryVariables = Exact<{
 }>;
 
 
-export type ModelCardPageQuery = { modelCard: { id: string, modelName: string, version: string, modelVersionId: string, status: ModelCardStatus, currentRevision: number, approvals: number, requiredApprovals: number, content: unknown, reviews: Array<{ action: string, actor: string, comment: string | null, createdAt: string, revision: number, signatureValid: boolean | null, actorPerson: { id: string, name: string | null, email: string | null } | null }> }, modelVersion: { id: string, stage: ModelStage, framework: string | null, trainingRunId: string | null, datasets: Array<{ nodeId: string, role: ModelDatasetRole }>, stageHistory: Array<{ from: ModelStage | null, to: ModelStage, changedAt: string, changedBy: string, reason: string | null, changedByPerson: { id: string, name: string | null, email: string | null } | null }> }, biasReports: { nodes: Array<{ id: string, protectedAttribute: string, createdAt: string, cardRevision: number, minGroupSize: number, fourFifthsRuleViolated: boolean | null, withinThresholds: boolean, violations: Array<string>, demographicParityRatio: { value: number | null }, groups: Array<{ group: string, count: number, belowMinimum: boolean, selectionRate: { value: number | null } }> }> } };
+export type ModelCardPageQuery = { modelCard: { id: string, modelName: string, version: string, modelVersionId: string, status: ModelCardStatus, currentRevision: number, approvals: number, requiredApprovals: number, content: unknown, exceptions: Array<{ id: string, name: string, reason: string, waives: Array<PromotionGateCondition>, active: boolean, grantedAt: string, expiresAt: string, grantedBy: string, grantedByPerson: { id: string, name: string | null, email: string | null } | null }>, reviews: Array<{ action: string, actor: string, comment: string | null, createdAt: string, revision: number, signatureValid: boolean | null, actorPerson: { id: string, name: string | null, email: string | null } | null }> }, modelVersion: { id: string, stage: ModelStage, framework: string | null, trainingRunId: string | null, datasets: Array<{ nodeId: string, role: ModelDatasetRole }>, stageHistory: Array<{ from: ModelStage | null, to: ModelStage, changedAt: string, changedBy: string, reason: string | null, changedByPerson: { id: string, name: string | null, email: string | null } | null }> }, biasReports: { nodes: Array<{ id: string, protectedAttribute: string, createdAt: string, cardRevision: number, minGroupSize: number, fourFifthsRuleViolated: boolean | null, withinThresholds: boolean, violations: Array<string>, demographicParityRatio: { value: number | null }, groups: Array<{ group: string, count: number, belowMinimum: boolean, selectionRate: { value: number | null } }> }> } };
 
 export type ModelCardDiffQueryVariables = Exact<{
   id: string | number;
@@ -800,6 +804,21 @@ export const ModelCardPageDocument = new TypedDocumentString(`
     approvals
     requiredApprovals
     content
+    exceptions {
+      id
+      name
+      reason
+      waives
+      active
+      grantedAt
+      expiresAt
+      grantedBy
+      grantedByPerson {
+        id
+        name
+        email
+      }
+    }
     reviews {
       action
       actor

@@ -113,12 +113,18 @@ function fit(pos: Map<string, { x: number; y: number }>): { x: number; y: number
 /** Below this scale node names are too small to read (13 px text at 0.8 is ~10 px). */
 const READABLE_SCALE = 0.8;
 
-/** The first view: the whole graph when it fits readably, otherwise readable and centred on the start node (pan for the rest). */
+/**
+ * The first view: the whole graph when it fits readably; otherwise readable, around the start node
+ * but never past the graph's ends, so no half of the view is empty (pan for the rest).
+ */
 function firstView(pos: Map<string, { x: number; y: number }>, start: string): { x: number; y: number; scale: number } {
   const whole = fit(pos);
   const s = pos.get(start);
   if (whole.scale >= READABLE_SCALE || !s) return whole;
-  return { x: s.x + NODE_W / 2 - VIEW_W / READABLE_SCALE / 2, y: whole.y, scale: READABLE_SCALE };
+  const width = VIEW_W / READABLE_SCALE;
+  const right = Math.max(...[...pos.values()].map((p) => p.x)) + NODE_W + 40;
+  const x = Math.min(Math.max(s.x + NODE_W / 2 - width / 2, whole.x), right - width);
+  return { x, y: whole.y, scale: READABLE_SCALE };
 }
 
 /** The drawing's height on screen: as tall as the graph at its first scale, within 200–520 px. */

@@ -18,6 +18,21 @@ const ModelCardDocument = graphql(`
       approvals
       requiredApprovals
       content
+      exceptions {
+        id
+        name
+        reason
+        waives
+        active
+        grantedAt
+        expiresAt
+        grantedBy
+        grantedByPerson {
+          id
+          name
+          email
+        }
+      }
       reviews {
         action
         actor
@@ -133,6 +148,7 @@ export function ModelCardPage({ id }: { id: string }) {
             <p>
               <Badge tone={statusTone(card.status)}>card {human(card.status)}</Badge> <Badge>{human(modelVersion.stage)}</Badge>
             </p>
+            <Exceptions card={card} />
             <ReviewActions card={card} onDone={state.reload} />
             <h2>Changes since the last approval</h2>
             <CardDiff card={card} />
@@ -288,17 +304,69 @@ function show(value: unknown): string {
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
+/** Overrides of the promotion gate: shown above everything else, an override being what a reviewer must not miss. */
+function Exceptions({ card }: { card: Card }) {
+  if (card.exceptions.length === 0) return null;
+  return (
+    <section className="panel" aria-labelledby="exceptions-h">
+      <h2 id="exceptions-h">Promotion exceptions</h2>
+      <ul className="plain stack">
+        {card.exceptions.map((x) => (
+          <li key={x.id}>
+            <strong>{x.name}</strong>{' '}
+            <Badge tone={x.active ? 'warn' : 'neutral'}>{x.active ? `active until ${when(x.expiresAt)}` : `expired ${when(x.expiresAt)}`}</Badge> waives{' '}
+            {x.waives.map((w) => human(w)).join(' and ')}, granted {when(x.grantedAt)} by <Person person={x.grantedByPerson} fallback={x.grantedBy} />
+            <blockquote>{x.reason}</blockquote>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+/** The card's sections as labelled fields rather than JSON: who reads them is a risk officer, not a parser. */
 function Sections({ content }: { content: unknown }) {
   if (!content || typeof content !== 'object') return <Empty>The card has no content.</Empty>;
   return (
     <div className="sections">
       {Object.entries(content as Record<string, unknown>).map(([key, value]) => (
-        <details key={key} open={key === 'model_details'}>
+        <details key={key} open={key === 'model_details' || key === 'considerations'}>
           <summary>{human(key)}</summary>
-          <pre>{JSON.stringify(value, null, 2)}</pre>
+          <CardValue value={value} />
         </details>
       ))}
     </div>
+  );
+}
+
+function CardValue({ value }: { value: unknown }) {
+  if (value === null || value === undefined || value === '') return <span className="muted">—</span>;
+  if (typeof value !== 'object') return <span className="card-text">{String(value)}</span>;
+  if (Array.isArray(value)) {
+    if (value.length === 0) return <span className="muted">none</span>;
+    return (
+      <ul className="card-list">
+        {value.map((item, i) => (
+          <li key={i}>
+            <CardValue value={item} />
+          </li>
+        ))}
+      </ul>
+    );
+  }
+  const entries = Object.entries(value as Record<string, unknown>);
+  if (entries.length === 0) return <span className="muted">—</span>;
+  return (
+    <dl className="card-fields">
+      {entries.map(([k, v]) => (
+        <div key={k}>
+          <dt>{human(k)}</dt>
+          <dd>
+            <CardValue value={v} />
+          </dd>
+        </div>
+      ))}
+    </dl>
   );
 }
 
