@@ -341,12 +341,14 @@ function Sections({ content }: { content: unknown }) {
 
 function CardValue({ value }: { value: unknown }) {
   if (value === null || value === undefined || value === '') return <span className="muted">—</span>;
-  if (typeof value !== 'object') return <span className="card-text">{String(value)}</span>;
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return <span className="card-text">{String(value)}</span>;
+  if (typeof value !== 'object') return <span className="muted">—</span>;
   if (Array.isArray(value)) {
-    if (value.length === 0) return <span className="muted">none</span>;
+    const items = value as unknown[];
+    if (items.length === 0) return <span className="muted">none</span>;
     return (
       <ul className="card-list">
-        {value.map((item, i) => (
+        {items.map((item, i) => (
           <li key={i}>
             <CardValue value={item} />
           </li>
