@@ -1,11 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import DataLoader from 'dataloader';
 import type { FastifyRequest } from 'fastify';
+import { isUuid } from '../common/app-error';
 import type { PersonType } from './person.type';
 import { PrincipalRepository } from './principal.repository';
-
-// Actor columns are text: they may hold an API key's id or a `rule:`/`system:` label, which name no person.
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 interface Loaders {
   byId: DataLoader<string, PersonType | null>;
@@ -19,7 +17,7 @@ export class PeopleLoader {
 
   constructor(private readonly principals: PrincipalRepository) {}
 
-  /** Null when the id is not a principal's (an API key, a rule). */
+  /** Null when the id is not a principal's (actor columns are text: an API key's id, a `rule:`/`system:` label). */
   load(request: FastifyRequest, id: string): Promise<PersonType | null> {
     return this.loaders(request).byId.load(id.toLowerCase());
   }
@@ -30,7 +28,7 @@ export class PeopleLoader {
    */
   loadRef(request: FastifyRequest, ref: string): Promise<PersonType | null> {
     const r = ref.trim().toLowerCase();
-    if (UUID.test(r)) return this.loaders(request).byId.load(r);
+    if (isUuid(r)) return this.loaders(request).byId.load(r);
     if (r.includes('@')) return this.loaders(request).byEmail.load(r);
     return Promise.resolve(null);
   }
@@ -40,7 +38,7 @@ export class PeopleLoader {
     if (!loaders) {
       loaders = {
         byId: new DataLoader(async (ids: readonly string[]) => {
-          const people = new Map((await this.principals.findPeople(ids.filter((id) => UUID.test(id)))).map((p) => [p.id, p]));
+          const people = new Map((await this.principals.findPeople(ids.filter(isUuid))).map((p) => [p.id, p]));
           return ids.map((id) => people.get(id) ?? null);
         }),
         byEmail: new DataLoader(async (emails: readonly string[]) => {
