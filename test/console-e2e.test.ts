@@ -409,13 +409,25 @@ describe('web console on the demo estate (browser)', () => {
     await page.context().close();
   });
 
-  journey('shows an error with the request id when the API fails, at tablet width', async () => {
+  journey('at tablet width: an API error shows its request id, and the widest pages fit', async () => {
     const page = await s.signIn('ds', 820, 1180);
     await page.goto(`${s.url}/datasets/nowhere/missing`);
     const alert = page.getByRole('alert');
     await alert.waitFor();
     assert.match((await alert.textContent()) ?? '', /Request id: [0-9a-f-]{36}/);
     await s.screenshot(page, '20-ds-error-tablet');
+    // Nothing wider than a tablet: the pages with the widest tables and the bias chart.
+    const overflow = async () => page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
+    for (const [to, ready, name] of [
+      ['/datasets', page.getByRole('link', { name: demo.datasets.curated, exact: true }), '21-ds-datasets-tablet'],
+      [`/cards/${demo.versions.find((v) => v.version === '1.0')!.id}`, page.getByRole('img', { name: 'Selection rate by age_band' }), '22-ds-card-tablet'],
+      ['/models', page.getByRole('rowheader', { name: DEMO_MODEL }), '23-ds-models-tablet'],
+    ] as const) {
+      await page.goto(`${s.url}${to}`);
+      await ready.waitFor();
+      await s.screenshot(page, name);
+      assert.equal(await overflow(), 0, `${to} scrolls sideways at 820 px`);
+    }
     await page.context().close();
   });
 
