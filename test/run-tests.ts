@@ -45,7 +45,8 @@ async function main(): Promise<number> {
     await admin.query(`CREATE DATABASE ${template}`);
     await applyMigrations(withDatabase(adminUrl, template));
     let files = [...(await findTests(path.join(DIST, 'test'), /\.test\.js$/)), ...(await findTests(path.join(DIST, 'src'), /\.spec\.js$/))];
-    if (filters.length) files = files.filter((f) => filters.some((x) => f.includes(x)));
+    // Filters match the path inside the project (test/…, src/…), never the checkout's own folder name.
+    if (filters.length) files = files.filter((f) => filters.some((x) => path.relative(DIST, f).includes(x)));
     const code = await new Promise<number>((resolve) => {
       const child = spawn(process.execPath, ['--test', ...files], {
         stdio: 'inherit',
