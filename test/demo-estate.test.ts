@@ -125,7 +125,7 @@ describe('the demo estate (npm run demo) and both packs generated on it, checked
       assert.ok(all.includes(heading), `section ${heading}`);
     }
     assert.ok(!all.includes('Not available in this pack'), 'every section filled');
-    // Card in force: the approved revision, its hash, both approvals with their signatures.
+    // Card in force: the approved revision, its hash, both approvals with their signatures and comments.
     assert.ok(pack.modelCard.available);
     const card = pack.modelCard.data;
     const [rev] = await db.query<{ revision: number; content_sha256: string }>(
@@ -136,8 +136,8 @@ describe('the demo estate (npm run demo) and both packs generated on it, checked
     assert.equal(card.status, 'approved');
     assert.equal(card.contentSha256, rev!.content_sha256);
     assert.ok(flat.includes(rev!.content_sha256));
-    const approvals = await db.query<{ signature: string; email: string }>(
-      `SELECT r.signature, p.email FROM model_card_reviews r JOIN principals p ON p.id::text = r.actor WHERE r.card_id = $1 AND r.action = 'approve' ORDER BY r.id`,
+    const approvals = await db.query<{ signature: string; email: string; comment: string }>(
+      `SELECT r.signature, p.email, r.comment FROM model_card_reviews r JOIN principals p ON p.id::text = r.actor WHERE r.card_id = $1 AND r.action = 'approve' ORDER BY r.id`,
       [mv!.card_id],
     );
     assert.deepEqual(
@@ -147,6 +147,7 @@ describe('the demo estate (npm run demo) and both packs generated on it, checked
     for (const a of approvals) {
       assert.ok(flat.includes(squash(a.email)), a.email);
       assert.ok(flat.includes(a.signature), 'signature printed in full');
+      assert.ok(flat.includes(squash(a.comment)), `approval comment printed in full: ${a.comment}`);
     }
     // Stage history
     const stages = await db.query<{ to_stage: string }>('SELECT to_stage FROM model_stage_history WHERE model_version_id = $1 ORDER BY id', [mv!.id]);

@@ -112,6 +112,33 @@ describe('compliance pack rendering and integrity', () => {
       assert.ok(all.includes(name), `${name} did not round-trip`);
   });
 
+  it('prints each approval comment under its approver, decision, revision, time and signature status', () => {
+    const all = text.pages.join('\n').replace(/\s+/g, ' ');
+    assert.ok(all.includes('Approval comments'));
+    assert.ok(all.includes('Amélie Dubois (compliance) · approved · revision 3 · 2026-02-14 16:20 UTC · unsigned'));
+    assert.ok(all.includes('Fairness section checked against the validation report; the 26–40 age band is monitored monthly.'));
+  });
+
+  it('wraps a comment longer than a page over the next pages instead of cropping it', async () => {
+    const pack = syntheticModelPack();
+    if (!pack.modelCard.available) throw new Error('fixture: model card expected');
+    const words = Array.from({ length: 1_400 }, (_, i) => `w${i}`);
+    const [first, ...others] = pack.modelCard.data.approvals;
+    const long = {
+      ...pack,
+      modelCard: { ...pack.modelCard, data: { ...pack.modelCard.data, approvals: [{ ...first!, comment: words.join(' ') }, ...others] } },
+    };
+    const { pages } = await extract((await buildPackFiles(long, key)).pdf);
+    const all = pages.join(' ').replace(/\s+/g, ' ');
+    assert.ok(all.includes('Иван Петров (risk_officer) · approved · revision 3 · 2026-02-15 10:00 UTC · signed (Ed25519, key a1b2c3d4e5f60718)'));
+    const printed = new Set(all.split(' '));
+    assert.deepEqual(
+      words.filter((w) => !printed.has(w)),
+      [],
+      'every word of the comment is printed',
+    );
+  });
+
   it('is deterministic: the same pack and generation time give the same bytes', async () => {
     const again = await buildPackFiles(syntheticModelPack(), key);
     assert.equal(again.packHash, model.packHash);

@@ -1,7 +1,8 @@
 /**
  * `npm test`: prepares one PostgreSQL server (DATABASE_URL if set, else an embedded one in a
  * temporary directory), migrates a template database once, then runs every compiled test file
- * with node's test runner. Each test file copies the template (test/support/database.ts).
+ * with node's test runner. Each test file copies the template (test/support/database.ts); each
+ * test process preloads test/support/fail-on-overlapping-queries.ts.
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -48,7 +49,7 @@ async function main(): Promise<number> {
     // Filters match the path inside the project (test/…, src/…), never the checkout's own folder name.
     if (filters.length) files = files.filter((f) => filters.some((x) => path.relative(DIST, f).includes(x)));
     const code = await new Promise<number>((resolve) => {
-      const child = spawn(process.execPath, ['--test', ...files], {
+      const child = spawn(process.execPath, ['--test', '--require', path.join(__dirname, 'support', 'fail-on-overlapping-queries.js'), ...files], {
         stdio: 'inherit',
         env: { ...process.env, [TEST_ENV.adminUrl]: adminUrl, [TEST_ENV.templateDatabase]: template, NODE_ENV: 'test' },
       });

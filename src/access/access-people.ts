@@ -15,8 +15,4 @@ export function holdsRole(roles: readonly RoleBinding[], role: RoleBinding['role
   return roles.some((r) => r.role === role && (r.domain === '*' || r.domain === domain));
 }
 
-export function principalLabel(principal: Principal): string | null {
-  return principal.email ?? principal.name ?? null;
-}
-
 export type DatasetFacts = DatasetFactsRow;

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { AppError, ErrorCode, requireValidDate } from '../common/app-error';
 import { GovernanceAuditService } from '../governance-audit/governance-audit.service';
+import { principalLabel } from '../governance-audit/principal-label';
 import { ApiKeyRepository, type ApiKeyRow } from './api-key.repository';
 import { CHARTER_ROLES, type CharterRole, type Principal } from './principal';
 
@@ -65,7 +66,7 @@ export class ApiKeyService {
       action: 'apiKey.create',
       decision: 'allow',
       actorId: creator.id,
-      actorLabel: creator.email ?? creator.name ?? null,
+      actorLabel: principalLabel(creator),
       target: `apikey:${key.id}`,
       details: { name, roles: key.roles, domain, expiresAt: key.expires_at?.toISOString() ?? null },
     });
@@ -80,7 +81,7 @@ export class ApiKeyService {
       action: 'apiKey.revoke',
       decision: 'allow',
       actorId: actor.id,
-      actorLabel: actor.email ?? actor.name ?? null,
+      actorLabel: principalLabel(actor),
       target: `apikey:${id}`,
     });
     return key;

@@ -4,6 +4,7 @@ import { decodeJwt, decodeProtectedHeader, type JWTPayload } from 'jose';
 import { AppError, ErrorCode } from '../common/app-error';
 import { CHARTER_CONFIG, type CharterConfig } from '../config/config';
 import { GovernanceAuditService } from '../governance-audit/governance-audit.service';
+import { principalLabel } from '../governance-audit/principal-label';
 import { API_KEY_PREFIX, ApiKeyService } from './api-key.service';
 import type { Principal } from './principal';
 import { PrincipalRepository } from './principal.repository';
@@ -87,7 +88,7 @@ export class AuthenticationService {
         action: 'principal.create',
         decision: 'allow',
         actorId: id,
-        actorLabel: email ?? name,
+        actorLabel: principalLabel(principal),
         target: `user:${id}`,
         details: { issuer, sub: payload.sub, groups, roles },
       });

@@ -5,6 +5,7 @@ import type { FastifyRequest } from 'fastify';
 import { AuthenticationService } from '../auth/authentication.service';
 import { AppError, ErrorCode } from '../common/app-error';
 import { GovernanceAuditService } from '../governance-audit/governance-audit.service';
+import { principalLabel } from '../governance-audit/principal-label';
 import { MetricsService } from '../metrics/metrics.service';
 import { AuthorizationService } from './authorization.service';
 import { ACCESS_DECLARATION, type AccessDeclaration } from './requires.decorator';
@@ -61,7 +62,7 @@ export class AccessGuard implements CanActivate {
       action: 'authz.check',
       decision: 'deny',
       actorId: principal.id,
-      actorLabel: principal.email ?? principal.name ?? null,
+      actorLabel: principalLabel(principal),
       target: operation,
       reason: decision.matched
         ? `denied by policy p, ${decision.matched.sub}, ${decision.matched.dom}, ${decision.matched.obj}, ${decision.matched.act}, deny`

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { CHARTER_ROLES, type Principal } from '../auth/principal';
 import { AppError, ErrorCode } from '../common/app-error';
 import { GovernanceAuditService } from '../governance-audit/governance-audit.service';
+import { principalLabel } from '../governance-audit/principal-label';
 import type { PolicyInput, RoleAssignmentInput } from './dto/policy.type';
 import { PolicyRepository, type PolicyRow } from './policy.repository';
 
@@ -73,7 +74,7 @@ export class PolicyService {
   }
 
   private record(actor: Principal, action: string, target: string, details: Record<string, unknown>): Promise<void> {
-    return this.audit.record({ action, decision: 'allow', actorId: actor.id, actorLabel: actor.email ?? actor.name ?? null, target, details });
+    return this.audit.record({ action, decision: 'allow', actorId: actor.id, actorLabel: principalLabel(actor), target, details });
   }
 }
 

@@ -7,6 +7,7 @@ import { AppError } from '../common/app-error';
 import { requestContext } from '../common/request-context';
 import { TransactionHost } from '../database/transaction-host';
 import { GovernanceAuditService } from './governance-audit.service';
+import { principalLabel } from './principal-label';
 
 /**
  * Runs every GraphQL mutation in one transaction. Services record a detailed audit event inside
@@ -26,7 +27,7 @@ export class MutationAuditInterceptor implements NestInterceptor {
     const info = gql.getInfo<GraphQLResolveInfo>();
     if (info.parentType.name !== 'Mutation') return next.handle();
     const principal = gql.getContext<{ req: { principal?: Principal } }>().req.principal;
-    const actor = { actorId: principal?.id ?? null, actorLabel: principal?.email ?? principal?.name ?? null };
+    const actor = { actorId: principal?.id ?? null, actorLabel: principal ? principalLabel(principal) : null };
     const action = `graphql:Mutation.${info.fieldName}`;
     const outer = requestContext.getStore();
 

@@ -7,6 +7,7 @@ import { decodeCursor, encodeCursor, validatePageSize } from '../common/graphql/
 import { CHARTER_CONFIG, type CharterConfig } from '../config/config';
 import { TransactionHost } from '../database/transaction-host';
 import { GovernanceAuditService } from '../governance-audit/governance-audit.service';
+import { principalLabel } from '../governance-audit/principal-label';
 import { parseNodeId } from '../lineage/graph/node-id';
 import { DatasetEvidenceGatherer } from './evidence/dataset-evidence';
 import { EvidenceRepository } from './evidence/evidence.repository';
@@ -111,14 +112,14 @@ export class ReportService implements OnModuleInit, OnModuleDestroy {
         from,
         to,
         requestedBy: principal.id,
-        requestedByLabel: principal.email ?? principal.name ?? null,
+        requestedByLabel: principalLabel(principal),
         runner: this.runner,
       });
       await this.audit.record({
         action: 'report.generate',
         decision: 'allow',
         actorId: principal.id,
-        actorLabel: principal.email ?? principal.name ?? null,
+        actorLabel: principalLabel(principal),
         target,
         details: { reportId: created.id, kind: input.kind, from: from.toISOString(), to: to.toISOString(), domain },
       });
@@ -202,12 +203,12 @@ export class ReportService implements OnModuleInit, OnModuleDestroy {
       throw new AppError(ErrorCode.INTERNAL, `the stored ${file} of report ${id} is missing or altered; generate the report again`);
     }
     await this.tx.run(async () => {
-      await this.repository.insertDownload({ report_id: id, file, principal_id: principal.id, principal_label: principal.email ?? principal.name ?? null });
+      await this.repository.insertDownload({ report_id: id, file, principal_id: principal.id, principal_label: principalLabel(principal) });
       await this.audit.record({
         action: 'report.download',
         decision: 'allow',
         actorId: principal.id,
-        actorLabel: principal.email ?? principal.name ?? null,
+        actorLabel: principalLabel(principal),
         target: row.target,
         details: { reportId: id, file, packHash: row.pack_hash, domain: row.domain },
       });

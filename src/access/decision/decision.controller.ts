@@ -3,7 +3,7 @@ import { CurrentPrincipal } from '../../auth/current-principal.decorator';
 import type { Principal } from '../../auth/principal';
 import { Requires } from '../../authz/requires.decorator';
 import { AppError } from '../../common/app-error';
-import { principalLabel } from '../access-people';
+import { principalLabel } from '../../governance-audit/principal-label';
 import { AccessIndex } from '../grants/access-index';
 import { ACCESS_ACTIONS, type AccessAction } from '../rules/access-rules';
 import { DenialAuditBatcher } from './denial-audit-batcher';

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Principal } from '../../auth/principal';
 import { AppError, requireUuid, requireValidDate } from '../../common/app-error';
 import { GovernanceAuditService } from '../../governance-audit/governance-audit.service';
-import { principalLabel } from '../access-people';
+import { principalLabel } from '../../governance-audit/principal-label';
 import { AccessRepository } from '../access.repository';
 
 const KIND = /^[a-z0-9][a-z0-9-]{0,59}$/;

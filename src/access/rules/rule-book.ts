@@ -5,7 +5,7 @@ import { AppError } from '../../common/app-error';
 import type { Principal } from '../../auth/principal';
 import { CHARTER_CONFIG, type CharterConfig } from '../../config/config';
 import { GovernanceAuditService } from '../../governance-audit/governance-audit.service';
-import { principalLabel } from '../access-people';
+import { principalLabel } from '../../governance-audit/principal-label';
 import { RuleFileError, evaluate, loadAccessRules, loadPurposes, type AccessFacts, type AccessRule, type RuleDecision } from './access-rules';
 
 /** Replicas told to re-read their rule files after an administrator's reload. */

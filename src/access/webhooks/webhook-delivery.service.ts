@@ -2,11 +2,11 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CHARTER_CONFIG, type CharterConfig } from '../../config/config';
 import { TransactionHost } from '../../database/transaction-host';
 import { GovernanceAuditService } from '../../governance-audit/governance-audit.service';
+import { principalLabel } from '../../governance-audit/principal-label';
 import { SIGNATURE_HEADER, signWebhook } from './webhook-signature';
 import { WebhookOutboxRepository, type DeliveryStatus, type OutboxRow, type WebhookEvent } from './webhook-outbox.repository';
 import type { Principal } from '../../auth/principal';
 import { AppError } from '../../common/app-error';
-import { principalLabel } from '../access-people';
 
 const BATCH = 50;
 const LEASE_SECONDS = 60;

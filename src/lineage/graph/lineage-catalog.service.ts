@@ -4,6 +4,7 @@ import { AuthorizationService } from '../../authz/authorization.service';
 import { AppError, ErrorCode, requireUuid, requireValidDate } from '../../common/app-error';
 import { decodeCursor, encodeCursor } from '../../common/graphql/pagination';
 import { GovernanceAuditService } from '../../governance-audit/governance-audit.service';
+import { principalLabel } from '../../governance-audit/principal-label';
 import { LineageAccess, toNodeView, type NodeView } from './lineage-access';
 import {
   LineageCatalogRepository,
@@ -243,7 +244,7 @@ export class LineageCatalogService {
   }
 
   private record(principal: Principal, action: string, target: string, details: Record<string, unknown>): Promise<void> {
-    return this.audit.record({ action, decision: 'allow', actorId: principal.id, actorLabel: principal.email ?? principal.name ?? null, target, details });
+    return this.audit.record({ action, decision: 'allow', actorId: principal.id, actorLabel: principalLabel(principal), target, details });
   }
 }
 

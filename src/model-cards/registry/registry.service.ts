@@ -4,6 +4,7 @@ import { AuthorizationService } from '../../authz/authorization.service';
 import { AppError, ErrorCode, requireUuid } from '../../common/app-error';
 import { decodeCursor, encodeCursor } from '../../common/graphql/pagination';
 import { GovernanceAuditService } from '../../governance-audit/governance-audit.service';
+import { principalLabel } from '../../governance-audit/principal-label';
 import { parseNodeId } from '../../lineage/graph/node-id';
 import { PredictionSettingsService } from '../../predictions/settings/prediction-settings.service';
 import { CardRepository } from '../cards/card.repository';
@@ -34,7 +35,7 @@ export interface ModelPage {
   endCursor: string | null;
 }
 
-export const actorOf = (p: Principal) => ({ actorId: p.id, actorLabel: p.email ?? p.name ?? null });
+export const actorOf = (p: Principal) => ({ actorId: p.id, actorLabel: principalLabel(p) });
 
 /** Models and versions, and the object-level access check every model operation goes through. */
 @Injectable()

@@ -3,6 +3,7 @@ import type { Principal } from '../../auth/principal';
 import { AuthorizationService } from '../../authz/authorization.service';
 import { AppError } from '../../common/app-error';
 import { GovernanceAuditService } from '../../governance-audit/governance-audit.service';
+import { principalLabel } from '../../governance-audit/principal-label';
 import { formatNodeId, parseNodeId } from '../../lineage/graph/node-id';
 import { placeholderId } from '../../lineage/graph/lineage-access';
 import { scanText, type TextSpan } from '../scan-text';
@@ -62,7 +63,7 @@ export class PiiReviewService {
       action: 'pii.verdict.set',
       decision: 'allow',
       actorId: principal.id,
-      actorLabel: principal.email ?? principal.name ?? null,
+      actorLabel: principalLabel(principal),
       target: formatNodeId({ type: 'DATASET_FIELD', namespace: dataset.namespace, name: dataset.name, field: input.column }),
       details: { entityType: input.entityType, before, after: input.verdict, note: input.note ?? null, domain: dataset.domain },
     });

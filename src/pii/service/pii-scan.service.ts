@@ -9,6 +9,7 @@ import { decodeCursor, encodeCursor, validatePageSize } from '../../common/graph
 import { CHARTER_CONFIG, type CharterConfig } from '../../config/config';
 import { TransactionHost } from '../../database/transaction-host';
 import { GovernanceAuditService } from '../../governance-audit/governance-audit.service';
+import { principalLabel } from '../../governance-audit/principal-label';
 import { formatNodeId } from '../../lineage/graph/node-id';
 import { PiiInputError } from '../pii.errors';
 import { FORMATS, scanFile, type Format, type ScanOptions, type ScanResult } from '../scanner';
@@ -95,7 +96,7 @@ export class PiiScanService implements OnModuleInit, OnModuleDestroy {
           action: 'pii.scan.request',
           decision: 'allow',
           actorId: principal.id,
-          actorLabel: principal.email ?? principal.name ?? null,
+          actorLabel: principalLabel(principal),
           target: formatNodeId({ type: 'DATASET', namespace: dataset.namespace, name: dataset.name }),
           details: { scanId: id, sha256: upload.sha256, sizeBytes: upload.sizeBytes, format: job.format, domain: dataset.domain },
         });
@@ -193,7 +194,7 @@ export class PiiScanService implements OnModuleInit, OnModuleDestroy {
         action: 'pii.sensitivity.change',
         decision: 'allow',
         actorId: principal.id,
-        actorLabel: principal.email ?? principal.name ?? null,
+        actorLabel: principalLabel(principal),
         target: formatNodeId({ type: 'DATASET', namespace: dataset.namespace, name: dataset.name }),
         details: { before: dataset.sensitivity, after: plan.sensitivity, scanId: id, domain: dataset.domain },
       });

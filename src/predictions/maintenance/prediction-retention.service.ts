@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Principal } from '../../auth/principal';
 import { TransactionHost } from '../../database/transaction-host';
 import { GovernanceAuditService } from '../../governance-audit/governance-audit.service';
+import { principalLabel } from '../../governance-audit/principal-label';
 import { checkpointText } from '../chain/prediction-chain.service';
 import { PredictionKeys } from '../settings/prediction-keys';
 import { PredictionRetentionRepository } from './prediction-retention.repository';
@@ -60,7 +61,7 @@ export class PredictionRetentionService {
           action: 'predictions.retention.drop',
           decision: 'allow',
           actorId: actor?.id ?? null,
-          actorLabel: actor ? (actor.email ?? actor.name ?? null) : 'retention schedule',
+          actorLabel: actor ? principalLabel(actor) : 'retention schedule',
           target: `partition:${partition}`,
           details: { droppedTo: end.toISOString(), checkpoints: Object.fromEntries(lasts.map((l) => [l.model_name, Number(l.seq)])) },
         });

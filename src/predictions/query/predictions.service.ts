@@ -6,6 +6,7 @@ import { decodeCursor, encodeCursor, validatePageSize } from '../../common/graph
 import { CHARTER_CONFIG, type CharterConfig } from '../../config/config';
 import { TransactionHost } from '../../database/transaction-host';
 import { GovernanceAuditService } from '../../governance-audit/governance-audit.service';
+import { principalLabel } from '../../governance-audit/principal-label';
 import { isValidPath, keyText, valuesAt } from '../ingest/payload-paths';
 import { PredictionKeys } from '../settings/prediction-keys';
 import { PredictionsRepository, type FeedbackRow, type HalfRow, type PairStatus, type RecordRow } from './predictions.repository';
@@ -155,7 +156,7 @@ export class PredictionsService {
     principal: Principal,
     read: { target: string; domain?: string; details: Record<string, unknown>; instead: string },
   ): Promise<void> {
-    const event = { action: 'predictions.payload.read', actorId: principal.id, actorLabel: principal.email ?? principal.name ?? null, target: read.target };
+    const event = { action: 'predictions.payload.read', actorId: principal.id, actorLabel: principalLabel(principal), target: read.target };
     const where = read.domain ? ` in domain ${read.domain}` : '';
     if (!this.authorization.check(principal, PAYLOAD_PERMISSION, read.domain).allowed) {
       await this.audit.recordIndependently({ ...event, decision: 'deny', reason: `no policy grants ${PAYLOAD_PERMISSION}${where}`, details: read.details });
@@ -293,7 +294,7 @@ export class PredictionsService {
       action: 'predictions.feedback',
       decision: 'allow',
       actorId: principal.id,
-      actorLabel: principal.email ?? principal.name ?? null,
+      actorLabel: principalLabel(principal),
       target: `prediction:${record.model_name}/${record.correlation_id}`,
       details: { feedbackId: saved.id, reward: saved.reward },
     });

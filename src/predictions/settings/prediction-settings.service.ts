@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Principal } from '../../auth/principal';
 import { AppError } from '../../common/app-error';
 import { GovernanceAuditService } from '../../governance-audit/governance-audit.service';
+import { principalLabel } from '../../governance-audit/principal-label';
 import { isValidPath } from '../ingest/payload-paths';
 import { PredictionSettingsRepository, type PredictionSettingsRow } from './prediction-settings.repository';
 
@@ -51,7 +52,7 @@ export class PredictionSettingsService {
       action: 'predictions.settings.register',
       decision: 'allow',
       actorId: actor.id,
-      actorLabel: actor.email ?? actor.name ?? null,
+      actorLabel: principalLabel(actor),
       target: `model:${modelName}`,
       details: { reason: 'model created in the registry' },
     });
@@ -94,7 +95,7 @@ export class PredictionSettingsService {
       action: 'predictions.settings.set',
       decision: 'allow',
       actorId: actor.id,
-      actorLabel: actor.email ?? actor.name ?? null,
+      actorLabel: principalLabel(actor),
       target: `model:${modelName}`,
       details: {
         redactFields: redact,

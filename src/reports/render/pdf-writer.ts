@@ -191,12 +191,20 @@ export class PdfWriter {
   }
 
   paragraph(text: string, options: { muted?: boolean; size?: number; color?: string; bold?: boolean } = {}): void {
+    const color = options.color ?? (options.muted ? COLORS.muted : COLORS.text);
     this.doc
       .font(options.bold ? FONT_BOLD : FONT)
       .fontSize(options.size ?? 9.5)
-      .fillColor(options.color ?? (options.muted ? COLORS.muted : COLORS.text));
-    this.ensureSpace(this.doc.heightOfString(text, { width: this.width }));
+      .fillColor(color);
+    // A paragraph taller than a page (a long comment) starts where it is and flows on: pdfkit
+    // continues it on new pages, in the same size and margins; only the colour must be set again.
+    const height = this.doc.heightOfString(text, { width: this.width });
+    const page = this.bottom - this.doc.page.margins.top;
+    this.ensureSpace(height <= page ? height : 3 * this.doc.currentLineHeight(true));
+    const recolor = (): void => void this.doc.fillColor(color);
+    this.doc.on('pageAdded', recolor);
     drawText(this.doc, text, this.left, this.doc.y, { width: this.width }, options.bold);
+    this.doc.off('pageAdded', recolor);
     this.doc.moveDown(0.4);
     this.doc.font(FONT).fillColor(COLORS.text).fontSize(9.5);
   }

@@ -1,4 +1,15 @@
-import type { AccessGrant, DatasetAccessPack, DatasetEvidence, LineageGraph, ModelAuditPack, Pack, ReportPeriod, Section } from '../pack/pack.types';
+import type {
+  AccessGrant,
+  Approval,
+  DatasetAccessPack,
+  DatasetEvidence,
+  LineageGraph,
+  ModelAuditPack,
+  ModelCardRevision,
+  Pack,
+  ReportPeriod,
+  Section,
+} from '../pack/pack.types';
 import { biasSection, predictionsSection } from './figure-sections';
 import { actorText, dateTime, day, periodText } from './format';
 import { drawLineageDiagram } from './lineage-diagram';
@@ -37,6 +48,21 @@ export async function renderPackPdf(pack: Pack, packHash: string): Promise<Buffe
   return w.finish(pack.kind === 'model' ? 'Charter model pack' : 'Charter dataset pack');
 }
 
+/** Each approval's comment in full, under who, when, which revision and whether it is signed: too long for a table cell. */
+function approvalComments(w: PdfWriter, card: ModelCardRevision): void {
+  const commented = card.approvals.filter((a): a is Approval & { comment: string } => Boolean(a.comment));
+  if (commented.length === 0) return;
+  w.heading('Approval comments', 2);
+  for (const a of commented) {
+    // Keeps the line about the approval on the page of the comment's first lines.
+    w.ensureSpace(48);
+    const signature = a.signature ? `signed (${a.signature.algorithm}, key ${a.signature.keyId ?? '—'})` : 'unsigned';
+    const about = [`${actorText(a.approver)} (${a.role})`, a.decision.replace('_', ' '), `revision ${card.revision}`, dateTime(a.decidedAt), signature];
+    w.paragraph(about.join(' · '), { bold: true });
+    w.paragraph(a.comment);
+  }
+}
+
 type SectionFn = (heading: string, draw: () => void | Promise<void>, layout?: 'portrait' | 'landscape') => Promise<void>;
 
 async function modelSections(w: PdfWriter, pack: ModelAuditPack, section: SectionFn): Promise<void> {
@@ -65,6 +91,7 @@ async function modelSections(w: PdfWriter, pack: ModelAuditPack, section: Sectio
         card.approvals,
         { empty: 'no approvals' },
       );
+      approvalComments(w, card);
     }),
   );
   await section('Stage history', () =>
