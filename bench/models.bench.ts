@@ -11,6 +11,7 @@
  * It reports; it never fails on a missed goal.
  */
 import { prng } from '../src/common/prng';
+import { BiasComputer } from '../src/model-cards/bias/bias-computer';
 import { computeBiasMetrics, countsFromSampleStream, countsFromSamples, type BiasSample, type ConfusionCounts } from '../src/model-cards/bias/bias-metrics';
 import { MAX_GROUPS } from '../src/model-cards/bias/bias.service';
 import { envInt, fixed, machineLine, median, runBenchmark, say, section, table } from './support';
@@ -71,10 +72,17 @@ async function main(): Promise<void> {
   const counts = countsFromSamples(rows);
   const metrics = await timeIt(() => computeBiasMetrics(counts, { minGroupSize: 30 }));
   const report = computeBiasMetrics(counts, { minGroupSize: 30 });
-  // The worst a request may ask (MAX_GROUPS groups just past the exact-binomial size): the bootstrap
-  // runs on the request's thread, so this is how long one computeBiasReport can hold it.
+  // The worst a request may ask (MAX_GROUPS groups just past the exact-binomial size), inline and
+  // as the service runs it (BiasComputer's worker thread), with the longest the event loop — every
+  // other request of the replica — waited meanwhile.
   const widest = new Map(Array.from({ length: MAX_GROUPS }, (_, i): [string, ConfusionCounts] => [`g${i}`, { tp: 16, fp: 16, tn: 16, fn: 16 }]));
   const worst = await timeIt(() => computeBiasMetrics(widest, { minGroupSize: 30 }));
+  const computer = new BiasComputer();
+  await computer.compute(widest, { minGroupSize: 30 }); // starts the worker
+  const inlineBlock = await loopBlock(async () => computeBiasMetrics(widest, { minGroupSize: 30 }));
+  const workerBlock = await loopBlock(() => computer.compute(widest, { minGroupSize: 30 }));
+  const onWorker = await timeIt(() => computer.compute(widest, { minGroupSize: 30 }));
+  await computer.onModuleDestroy();
 
   section('tally and report');
   const perSecond = (ms: number) => `${fixed(SAMPLES / (ms / 1000) / 1e6, 1)} M/s`;
@@ -86,7 +94,12 @@ async function main(): Promise<void> {
       ['countsFromSampleStream (async generator)', `${fixed(stream, 1)} ms`, perSecond(stream), `${fixed(stream / baseline, 2)}×`],
       ['computeBiasMetrics (2,000 bootstrap resamples)', `${fixed(metrics, 1)} ms`, '', ''],
       [`computeBiasMetrics, ${MAX_GROUPS} groups × 64 records (worst request)`, `${fixed(worst, 1)} ms`, '', ''],
+      [`the same on BiasComputer's worker thread (as the service runs it)`, `${fixed(onWorker, 1)} ms`, '', `${fixed(onWorker / worst, 2)}× inline`],
     ]),
+  );
+  say();
+  say(
+    `event loop blocked during the worst request: inline ${fixed(inlineBlock, 1)} ms, on the worker ${fixed(workerBlock, 1)} ms (longest gap between ticks of a 5 ms interval)`,
   );
   say();
   say(
@@ -94,6 +107,22 @@ async function main(): Promise<void> {
       `[${fixed(report.demographicParityRatio.interval?.low ?? Number.NaN, 4)}, ${fixed(report.demographicParityRatio.interval?.high ?? Number.NaN, 4)}], ` +
       `equalized odds difference ${fixed(report.equalizedOddsDifference.value ?? Number.NaN, 4)}`,
   );
+}
+
+/** The longest gap between the ticks of a 5 ms interval while `work` runs: how long other requests would have waited. */
+async function loopBlock(work: () => Promise<unknown>): Promise<number> {
+  let last = performance.now();
+  let longest = 0;
+  const tick = setInterval(() => {
+    const now = performance.now();
+    longest = Math.max(longest, now - last);
+    last = now;
+  }, 5);
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  await work();
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  clearInterval(tick);
+  return longest;
 }
 
 runBenchmark('bench:models', main);

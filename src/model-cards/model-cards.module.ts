@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { PeopleModule } from '../auth/people.module';
 import { AuthzModule } from '../authz/authz.module';
 import { PredictionsModule } from '../predictions/predictions.module';
+import { BiasComputer } from './bias/bias-computer';
 import { BiasReportRepository } from './bias/bias-report.repository';
 import { BiasService } from './bias/bias.service';
 import { CardRepository } from './cards/card.repository';
@@ -27,6 +28,7 @@ import { ReviewService } from './review/review.service';
     RegistryRepository,
     CardRepository,
     BiasReportRepository,
+    BiasComputer,
     ExceptionRepository,
     RegistryService,
     CardService,

@@ -9,13 +9,14 @@ import type { ModelPolicies, RiskTier } from '../model-policies';
 import { biasViolations } from '../promotion/promotion-gate';
 import { actorOf } from '../registry/registry.service';
 import { PredictionsService } from '../../predictions/query/predictions.service';
-import { computeBiasMetrics, countsFromSampleStream, type BiasSample, type ConfusionCounts, type Outcome } from './bias-metrics';
+import { countsFromSampleStream, type BiasSample, type ConfusionCounts, type Outcome } from './bias-metrics';
+import { BiasComputer } from './bias-computer';
 import { BiasReportRepository, type BiasReportRow } from './bias-report.repository';
 
-// The bootstrap resamples every compared group 2,000 times on the request's thread: at this cap,
-// 64 records a group, that is 0.6 s (`npm run bench:models` prints it; 1,000 groups took 3.4 s).
-// A protected attribute with more groups (postcodes, say) needs bucketing before a per-group
-// report means anything anyway.
+// The bootstrap resamples every compared group 2,000 times (on BiasComputer's worker thread): at
+// this cap, 64 records a group, that is 0.6 s (`npm run bench:models` prints it; 1,000 groups took
+// 3.4 s). A protected attribute with more groups (postcodes, say) needs bucketing before a
+// per-group report means anything anyway.
 export const MAX_GROUPS = 200;
 export const MAX_INLINE_SAMPLES = 100_000;
 
@@ -54,6 +55,7 @@ export class BiasService {
     private readonly cards: CardService,
     private readonly audit: GovernanceAuditService,
     private readonly predictions: PredictionsService,
+    private readonly computer: BiasComputer,
     @Inject(MODEL_POLICIES) private readonly policies: ModelPolicies,
   ) {}
 
@@ -83,7 +85,7 @@ export class BiasService {
     if (counts.size > MAX_GROUPS) throw AppError.badInput('input', `at most ${MAX_GROUPS} groups`);
     if (counts.size === 0) throw AppError.badInput(EMPTY_INPUT_FIELD[input.source], NO_GROUPS[input.source]);
     const gate = this.policies.gates[view.model.risk_tier];
-    const report = computeBiasMetrics(counts, { minGroupSize: gate.minGroupSize });
+    const report = await this.computer.compute(counts, { minGroupSize: gate.minGroupSize });
     const row = await this.repository.insert({
       model_version_id: view.version.id,
       card_id: view.card.id,
