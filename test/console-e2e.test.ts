@@ -262,6 +262,10 @@ describe('web console on the demo estate (browser)', () => {
       await page.getByRole('heading', { name: `${DEMO_MODEL} 2.0`, level: 1 }).waitFor();
       await page.getByText('From revision 1 (last approved) to 2.').waitFor();
       assert.match((await page.locator('table.diff').textContent()) ?? '', /model_details.*Monthly bias monitoring/s, 'the diff since the last approval');
+      // The amended card is in review, so 2.0 no longer meets the gate (card approval), though the exception still waives the bias report.
+      const gate = (await page.getByRole('region', { name: /no longer meets its production gate/ }).textContent()) ?? '';
+      assert.match(gate, /card approval: .*not waived/s);
+      assert.match(gate, /bias report: .*waived by age-band-monitoring/s);
       const exception = (await page.getByRole('region', { name: 'Promotion exceptions' }).textContent()) ?? '';
       assert.match(exception, /age-band-monitoring.*active until.*waives bias report.*by Riley Risk/s, 'the override that let 2.0 into production');
       assert.match((await page.locator('.sections').textContent()) ?? '', /overview\s*Monthly bias monitoring/, 'card sections as labelled fields');
@@ -287,7 +291,8 @@ describe('web console on the demo estate (browser)', () => {
       const stages = page.locator('.timeline').first();
       assert.match((await stages.textContent()) ?? '', /registered in development by Morgan Model-Owner/);
       assert.equal(await stages.getByText('Morgan Model-Owner').first().getAttribute('title'), 'mowner@charter.local');
-      assert.doesNotMatch((await page.locator('main').textContent()) ?? '', /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-/, 'no principal ids on the card page');
+      const trails = (await page.locator('.timeline').allTextContents()).join(' ');
+      assert.doesNotMatch(trails, /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-/, 'people by name, not principal ids, in the stage history and review trail');
       await page.getByText('4/5 of the highest rate: 40.0%').waitFor();
       // No label of the chart overlaps another label, a bar or the 4/5 line.
       const chart = page.getByRole('img', { name: 'Selection rate by age_band' });
@@ -302,6 +307,7 @@ describe('web console on the demo estate (browser)', () => {
       await page.getByLabel(/Comment/).fill('Age-band gap documented; monitoring plan accepted');
       await page.getByRole('button', { name: 'Approve revision 1' }).click();
       await page.getByText('Revision 1 · 1/2 approvals').waitFor();
+      await page.getByRole('region', { name: /Would not pass the production gate yet/ }).waitFor();
       await page.context().close();
 
       const second = await s.signIn('risk2');

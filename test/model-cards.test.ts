@@ -490,6 +490,37 @@ describe('model registry, cards, review, bias reports and the promotion gate', (
     assert.match(reports.biasReports.nodes[0]!.violations[0]!, /fewer than two groups have at least 50 records \(too small: x\)/);
   });
 
+  it('tells whether a version in production still meets its gate once its exception has expired', async () => {
+    type Gate = { passes: boolean; failures: { condition: string; message: string; waivedBy: { name: string } | null }[] };
+    const gate = async () =>
+      (
+        await ok<{ modelCard: { productionGate: Gate } }>(
+          'risk',
+          `query($id: ID!) { modelCard(id: $id) { productionGate { passes failures { condition message waivedBy { name } } } } }`,
+          { id: v2.id },
+        )
+      ).modelCard.productionGate;
+    const waived = await gate();
+    assert.equal(waived.passes, true);
+    assert.deepEqual(
+      waived.failures.map((f) => [f.condition, f.waivedBy?.name]),
+      [['bias_report', 'EXC-2026-014 regulator deadline']],
+    );
+    await db.query(`UPDATE model_promotion_exceptions SET granted_at = now() - interval '2 days', expires_at = now() - interval '1 minute' WHERE model_version_id = $1`, [v2.id]);
+    const lapsed = await gate();
+    assert.equal(lapsed.passes, false, 'the exception that let it in has expired');
+    assert.deepEqual(
+      lapsed.failures.map((f) => [f.condition, f.waivedBy]),
+      [['bias_report', null]],
+    );
+    assert.match(lapsed.failures[0]!.message, /age_band/);
+    assert.equal(
+      (await ok<{ modelVersion: { stage: string } }>('risk', `query($id: ID!) { modelVersion(id: $id) { stage } }`, { id: v2.id })).modelVersion.stage,
+      'PRODUCTION',
+      'nothing moves it by itself',
+    );
+  });
+
   it('never lets an unacceptable-risk model reach production, exception or not', async () => {
     await ok('admin', 'mutation { createModel(input: { name: "social-score", domain: "credit", riskTier: UNACCEPTABLE }) { id } }');
     const v = (

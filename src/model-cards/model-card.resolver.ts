@@ -7,7 +7,7 @@ import { BiasService, type BiasInput, type PredictionRecordsQuery } from './bias
 import type { CardView } from './cards/card.service';
 import { CardService } from './cards/card.service';
 import { BiasReportConnection, BiasReportType } from './dto/bias-report.type';
-import { CardFieldChangeType, CardRevisionType, ModelCardType, SigningKeyType } from './dto/model-card.type';
+import { CardFieldChangeType, CardRevisionType, ModelCardType, ProductionGateCheckType, SigningKeyType } from './dto/model-card.type';
 import {
   ApproveModelCardInput,
   type BiasFromPredictionsInput,
@@ -22,7 +22,7 @@ import {
   RevisionArgs,
   UpdateModelCardInput,
 } from './dto/model.inputs';
-import { toBiasReport, toCard, toChange, toReview, toRevision } from './model-cards.mapper';
+import { toBiasReport, toCard, toChange, toException, toReview, toRevision } from './model-cards.mapper';
 import { PromotionService } from './promotion/promotion.service';
 import { CardSigner } from './review/card-signer';
 import { ReviewService } from './review/review.service';
@@ -53,6 +53,20 @@ export class ModelCardResolver {
   @ResolveField(() => [CardFieldChangeType], { description: 'Field-level changes from one revision to another, as JSON pointers' })
   async diff(@CurrentPrincipal() principal: Principal, @Parent() card: ModelCardType, @Args() args: DiffArgs): Promise<CardFieldChangeType[]> {
     return (await this.cards.diff(principal, card.modelVersionId, args.from, args.to)).map(toChange);
+  }
+
+  @ResolveField(() => ProductionGateCheckType, {
+    description:
+      'The production gate of policies/promotion-gates.yaml evaluated now, with the live exceptions that waive failures. ' +
+      'For a version in production, passes = false means it no longer meets the gate (e.g. its exception expired); it stays in production until someone moves it.',
+  })
+  async productionGate(@CurrentPrincipal() principal: Principal, @Parent() card: ModelCardType): Promise<ProductionGateCheckType> {
+    const check = await this.promotion.gateCheck(principal, card.modelVersionId);
+    return {
+      checkedAt: check.checkedAt,
+      passes: check.failures.every((f) => f.waivedBy !== null),
+      failures: check.failures.map((f) => ({ condition: f.condition, message: f.message, waivedBy: f.waivedBy ? toException(f.waivedBy) : null })),
+    };
   }
 
   @Query(() => String, { description: 'The card as Model Card Toolkit JSON or a Hugging Face README.md' })

@@ -293,7 +293,7 @@ export type ModelCardPageQueryVariables = Exact<{
 }>;
 
 
-export type ModelCardPageQuery = { modelCard: { id: string, modelName: string, version: string, modelVersionId: string, status: ModelCardStatus, currentRevision: number, approvals: number, requiredApprovals: number, content: unknown, exceptions: Array<{ id: string, name: string, reason: string, waives: Array<PromotionGateCondition>, active: boolean, grantedAt: string, expiresAt: string, grantedBy: string, grantedByPerson: { id: string, name: string | null, email: string | null } | null }>, reviews: Array<{ action: string, actor: string, comment: string | null, createdAt: string, revision: number, signatureValid: boolean | null, actorPerson: { id: string, name: string | null, email: string | null } | null }> }, modelVersion: { id: string, stage: ModelStage, framework: string | null, trainingRunId: string | null, datasets: Array<{ nodeId: string, role: ModelDatasetRole }>, stageHistory: Array<{ from: ModelStage | null, to: ModelStage, changedAt: string, changedBy: string, reason: string | null, changedByPerson: { id: string, name: string | null, email: string | null } | null }> }, biasReports: { nodes: Array<{ id: string, protectedAttribute: string, createdAt: string, cardRevision: number, minGroupSize: number, fourFifthsRuleViolated: boolean | null, withinThresholds: boolean, violations: Array<string>, demographicParityRatio: { value: number | null }, groups: Array<{ group: string, count: number, belowMinimum: boolean, selectionRate: { value: number | null } }> }> } };
+export type ModelCardPageQuery = { modelCard: { id: string, modelName: string, version: string, modelVersionId: string, status: ModelCardStatus, currentRevision: number, approvals: number, requiredApprovals: number, content: unknown, productionGate: { passes: boolean, failures: Array<{ condition: string, message: string, waivedBy: { name: string, expiresAt: string } | null }> }, exceptions: Array<{ id: string, name: string, reason: string, waives: Array<PromotionGateCondition>, active: boolean, grantedAt: string, expiresAt: string, grantedBy: string, grantedByPerson: { id: string, name: string | null, email: string | null } | null }>, reviews: Array<{ action: string, actor: string, comment: string | null, createdAt: string, revision: number, signatureValid: boolean | null, actorPerson: { id: string, name: string | null, email: string | null } | null }> }, modelVersion: { id: string, stage: ModelStage, framework: string | null, trainingRunId: string | null, datasets: Array<{ nodeId: string, role: ModelDatasetRole }>, stageHistory: Array<{ from: ModelStage | null, to: ModelStage, changedAt: string, changedBy: string, reason: string | null, changedByPerson: { id: string, name: string | null, email: string | null } | null }> }, biasReports: { nodes: Array<{ id: string, protectedAttribute: string, createdAt: string, cardRevision: number, minGroupSize: number, fourFifthsRuleViolated: boolean | null, withinThresholds: boolean, violations: Array<string>, demographicParityRatio: { value: number | null }, groups: Array<{ group: string, count: number, belowMinimum: boolean, selectionRate: { value: number | null } }> }> } };
 
 export type ModelCardDiffQueryVariables = Exact<{
   id: string | number;
@@ -804,6 +804,17 @@ export const ModelCardPageDocument = new TypedDocumentString(`
     approvals
     requiredApprovals
     content
+    productionGate {
+      passes
+      failures {
+        condition
+        message
+        waivedBy {
+          name
+          expiresAt
+        }
+      }
+    }
     exceptions {
       id
       name

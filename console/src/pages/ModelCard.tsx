@@ -18,6 +18,17 @@ const ModelCardDocument = graphql(`
       approvals
       requiredApprovals
       content
+      productionGate {
+        passes
+        failures {
+          condition
+          message
+          waivedBy {
+            name
+            expiresAt
+          }
+        }
+      }
       exceptions {
         id
         name
@@ -148,6 +159,7 @@ export function ModelCardPage({ id }: { id: string }) {
             <p>
               <Badge tone={statusTone(card.status)}>card {human(card.status)}</Badge> <Badge>{human(modelVersion.stage)}</Badge>
             </p>
+            <ProductionGate card={card} stage={modelVersion.stage} />
             <Exceptions card={card} />
             <ReviewActions card={card} onDone={state.reload} />
             <h2>Changes since the last approval</h2>
@@ -302,6 +314,43 @@ function CardDiff({ card }: { card: Card }) {
 function show(value: unknown): string {
   if (value === undefined || value === null) return '—';
   return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+/** The production gate as it stands now: for a version in production, whether it still meets it. */
+function ProductionGate({ card, stage }: { card: Card; stage: string }) {
+  const gate = card.productionGate;
+  const inProduction = stage === 'PRODUCTION';
+  const headline = gate.passes
+    ? inProduction
+      ? 'In production and meets its production gate'
+      : 'Meets the production gate'
+    : inProduction
+      ? 'In production, but no longer meets its production gate'
+      : 'Would not pass the production gate yet';
+  return (
+    <section className={`panel gate${!gate.passes && inProduction ? ' gate-lapsed' : ''}`} aria-labelledby="gate-h">
+      <h2 id="gate-h">
+        {headline} <Badge tone={gate.passes ? 'good' : inProduction ? 'bad' : 'warn'}>{gate.passes ? 'gate met' : 'gate not met'}</Badge>
+      </h2>
+      {gate.failures.length > 0 && (
+        <ul>
+          {gate.failures.map((f) => (
+            <li key={`${f.condition}:${f.message}`}>
+              <strong>{human(f.condition)}</strong>: {f.message}
+              {f.waivedBy ? (
+                <span className="muted">
+                  {' '}
+                  — waived by {f.waivedBy.name} until {when(f.waivedBy.expiresAt)}
+                </span>
+              ) : (
+                <Badge tone="bad">not waived</Badge>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
 }
 
 /** Overrides of the promotion gate: shown above everything else, an override being what a reviewer must not miss. */

@@ -41,6 +41,30 @@ export class PromotionExceptionType {
   active!: boolean;
 }
 
+@ObjectType('ProductionGateFailure')
+export class GateFailureType {
+  @Field({ description: 'card_approval, bias_report or production_allowed (the last cannot be waived)' })
+  condition!: string;
+
+  @Field()
+  message!: string;
+
+  @Field(() => PromotionExceptionType, { nullable: true, description: 'The live exception that waives this failure, if one does' })
+  waivedBy!: PromotionExceptionType | null;
+}
+
+@ObjectType('ProductionGateCheck')
+export class ProductionGateCheckType {
+  @Field({ description: 'Every failure is waived by a live exception (or there is none)' })
+  passes!: boolean;
+
+  @Field()
+  checkedAt!: Date;
+
+  @Field(() => [GateFailureType])
+  failures!: GateFailureType[];
+}
+
 @ObjectType('ModelCardRevision')
 export class CardRevisionType {
   @Field(() => Int)

@@ -3,13 +3,13 @@ import type { Principal } from '../../auth/principal';
 import { AppError, ErrorCode, requireUuid, requireValidDate } from '../../common/app-error';
 import { GovernanceAuditService } from '../../governance-audit/governance-audit.service';
 import { BiasService } from '../bias/bias.service';
-import { CardService } from '../cards/card.service';
+import { CardService, type CardView } from '../cards/card.service';
 import { MODEL_POLICIES } from '../model-policies.provider';
 import type { ModelPolicies } from '../model-policies';
 import type { VersionRow } from '../registry/registry.repository';
 import { RegistryService, actorOf } from '../registry/registry.service';
 import { ExceptionRepository, type ExceptionRow } from './exception.repository';
-import { WAIVABLE, productionGateFailures, stageMoveProblem, type Stage, type Waivable } from './promotion-gate';
+import { WAIVABLE, productionGateFailures, stageMoveProblem, type GateFailure, type Stage, type Waivable } from './promotion-gate';
 
 // An exception is a stopgap, not a second approval route.
 export const MAX_EXCEPTION_DAYS = 90;
@@ -47,16 +47,7 @@ export class PromotionService {
     }
     let waived: string[] = [];
     if (input.to === 'production') {
-      const latest = await this.bias.latestPerAttribute(version.id);
-      const failures = productionGateFailures(this.policies.gates[model.risk_tier], {
-        tier: model.risk_tier,
-        cardStatus: view.card.status,
-        cardRevision: view.card.current_revision,
-        approvals: view.approvals.length,
-        requiredApprovals: view.requiredApprovals,
-        latestReports: latest.map((r) => ({ id: r.id, protectedAttribute: r.protected_attribute, metrics: r.report, createdAt: new Date(r.created_at) })),
-        now: new Date(),
-      });
+      const failures = await this.gateFailures(view, new Date());
       const waives = new Set<string>(exception?.waives ?? []);
       const blocking = failures.filter((f) => !waives.has(f.condition));
       if (blocking.length) {
@@ -86,6 +77,33 @@ export class PromotionService {
       },
     });
     return moved;
+  }
+
+  /**
+   * The production gate evaluated now, each failure with the live exception (if any) that waives
+   * it. For a version already in production this says whether it still meets the gate — an
+   * exception that let it in may have expired since, which does not move it out of production.
+   */
+  async gateCheck(principal: Principal, versionId: string): Promise<{ checkedAt: Date; failures: (GateFailure & { waivedBy: ExceptionRow | null })[] }> {
+    const view = await this.cards.view(principal, versionId);
+    const checkedAt = new Date();
+    const failures = await this.gateFailures(view, checkedAt);
+    // Newest expiry first (the repository's order): the waiver that lasts longest is named.
+    const live = (await this.exceptions.forVersion(view.version.id)).filter((e) => new Date(e.expires_at) > checkedAt);
+    return { checkedAt, failures: failures.map((f) => ({ ...f, waivedBy: live.find((e) => (e.waives as string[]).includes(f.condition)) ?? null })) };
+  }
+
+  private async gateFailures(view: CardView, now: Date): Promise<GateFailure[]> {
+    const latest = await this.bias.latestPerAttribute(view.version.id);
+    return productionGateFailures(this.policies.gates[view.model.risk_tier], {
+      tier: view.model.risk_tier,
+      cardStatus: view.card.status,
+      cardRevision: view.card.current_revision,
+      approvals: view.approvals.length,
+      requiredApprovals: view.requiredApprovals,
+      latestReports: latest.map((r) => ({ id: r.id, protectedAttribute: r.protected_attribute, metrics: r.report, createdAt: new Date(r.created_at) })),
+      now,
+    });
   }
 
   async grantException(
