@@ -506,7 +506,10 @@ describe('model registry, cards, review, bias reports and the promotion gate', (
       waived.failures.map((f) => [f.condition, f.waivedBy?.name]),
       [['bias_report', 'EXC-2026-014 regulator deadline']],
     );
-    await db.query(`UPDATE model_promotion_exceptions SET granted_at = now() - interval '2 days', expires_at = now() - interval '1 minute' WHERE model_version_id = $1`, [v2.id]);
+    await db.query(
+      `UPDATE model_promotion_exceptions SET granted_at = now() - interval '2 days', expires_at = now() - interval '1 minute' WHERE model_version_id = $1`,
+      [v2.id],
+    );
     const lapsed = await gate();
     assert.equal(lapsed.passes, false, 'the exception that let it in has expired');
     assert.deepEqual(
