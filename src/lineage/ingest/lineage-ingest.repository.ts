@@ -9,8 +9,9 @@ export type IdMap = Map<string, string>;
 /**
  * Writes merged ingest batches. Each method is one statement over all rows of its kind, so a batch
  * costs a fixed number of round trips whatever its number of events. Rows travel as one JSON array
- * read with `json_to_recordset`: one native JSON.stringify instead of an escaped array literal per
- * column (that escaping of large facets and payloads was a third of the server's ingest CPU).
+ * read with `jsonb_to_recordset`: one native JSON.stringify instead of an escaped array literal per
+ * column, and PostgreSQL parses each document once (500 events of 21 KiB: 1.7 ms per event as
+ * unnest of jsonb[], 0.46 with json_to_recordset, 0.33 with jsonb_to_recordset).
  * Upserts leave rows alone when the event adds nothing (`DO UPDATE ... WHERE` the row would
  * change): re-runs name the same datasets with the same facets, and rewriting those rows was most
  * of PostgreSQL's work and WAL.
@@ -23,7 +24,7 @@ export class LineageIngestRepository {
   async insertEvents(events: { plan: IngestPlan; payload: unknown; source: string }[]): Promise<Set<string>> {
     const rows = await this.tx.query<{ event_hash: string }>(
       `INSERT INTO lineage_events (event_hash, event_kind, event_type, event_time, run_id, job_namespace, job_name, payload, source)
-       SELECT * FROM json_to_recordset($1::json) AS u(event_hash text, event_kind text, event_type text, event_time timestamptz, run_id uuid,
+       SELECT * FROM jsonb_to_recordset($1::jsonb) AS u(event_hash text, event_kind text, event_type text, event_time timestamptz, run_id uuid,
                                                       job_namespace text, job_name text, payload jsonb, source text)
        ON CONFLICT (event_hash) DO NOTHING RETURNING event_hash`,
       [
@@ -53,7 +54,7 @@ export class LineageIngestRepository {
     if (datasets.length === 0) return new Map();
     const rows = await this.tx.query<{ id: string; namespace: string; name: string }>(
       `WITH u AS (
-         SELECT * FROM json_to_recordset($1::json) AS u(namespace text, name text, owner text, description text, source_name text, source_uri text,
+         SELECT * FROM jsonb_to_recordset($1::jsonb) AS u(namespace text, name text, owner text, description text, source_name text, source_uri text,
                                                          tags text[], facets jsonb, domain text)
        ), written AS (
          INSERT INTO lineage_datasets AS d (namespace, name, owner, description, source_name, source_uri, tags, facets, domain)
@@ -114,7 +115,7 @@ export class LineageIngestRepository {
     if (versions.length === 0) return [];
     const rows = await this.tx.query<{ dataset_id: string }>(
       `INSERT INTO lineage_dataset_versions AS v (dataset_id, schema_hash, fields, valid_from, run_id)
-       SELECT * FROM json_to_recordset($1::json) AS u(dataset_id uuid, schema_hash text, fields jsonb, valid_from timestamptz, run_id uuid)
+       SELECT * FROM jsonb_to_recordset($1::jsonb) AS u(dataset_id uuid, schema_hash text, fields jsonb, valid_from timestamptz, run_id uuid)
        ON CONFLICT (dataset_id, schema_hash) DO UPDATE SET valid_from = EXCLUDED.valid_from
        WHERE EXCLUDED.valid_from < v.valid_from
        RETURNING v.dataset_id`,
@@ -168,7 +169,7 @@ export class LineageIngestRepository {
     if (jobs.length === 0) return new Map();
     const rows = await this.tx.query<{ id: string; namespace: string; name: string }>(
       `WITH u AS (
-         SELECT * FROM json_to_recordset($1::json) AS u(namespace text, name text, owner text, description text, job_type text, facets jsonb, domain text)
+         SELECT * FROM jsonb_to_recordset($1::jsonb) AS u(namespace text, name text, owner text, description text, job_type text, facets jsonb, domain text)
        ), written AS (
          INSERT INTO lineage_jobs AS j (namespace, name, owner, description, job_type, facets, domain)
          SELECT * FROM u
@@ -209,7 +210,7 @@ export class LineageIngestRepository {
     if (versions.length === 0) return new Map();
     const rows = await this.tx.query<{ id: string; job_id: string; version_hash: string; written: boolean }>(
       `WITH u AS (
-         SELECT * FROM json_to_recordset($1::json) AS u(job_id uuid, version_hash text, facets jsonb, valid_from timestamptz)
+         SELECT * FROM jsonb_to_recordset($1::jsonb) AS u(job_id uuid, version_hash text, facets jsonb, valid_from timestamptz)
        ), written AS (
          INSERT INTO lineage_job_versions AS v (job_id, version_hash, facets, valid_from)
          SELECT * FROM u
@@ -260,7 +261,7 @@ export class LineageIngestRepository {
     await this.tx.query(
       `INSERT INTO lineage_runs AS r (id, job_id, job_version_id, state, started_at, ended_at, nominal_start_time, nominal_end_time,
                                       parent_run_id, error_message, facets, state_event_time)
-       SELECT * FROM json_to_recordset($1::json) AS u(id uuid, job_id uuid, job_version_id uuid, state text, started_at timestamptz, ended_at timestamptz,
+       SELECT * FROM jsonb_to_recordset($1::jsonb) AS u(id uuid, job_id uuid, job_version_id uuid, state text, started_at timestamptz, ended_at timestamptz,
                                                       nominal_start_time timestamptz, nominal_end_time timestamptz, parent_run_id uuid, error_message text,
                                                       facets jsonb, state_event_time timestamptz)
        ON CONFLICT (id) DO UPDATE SET
@@ -302,7 +303,7 @@ export class LineageIngestRepository {
     await this.tx.query(
       `INSERT INTO lineage_run_io AS x (run_id, dataset_id, dataset_version_id, direction)
        SELECT u.run_id, u.dataset_id, d.current_version_id, u.direction
-       FROM json_to_recordset($1::json) AS u(run_id uuid, dataset_id uuid, direction text)
+       FROM jsonb_to_recordset($1::jsonb) AS u(run_id uuid, dataset_id uuid, direction text)
        JOIN lineage_datasets d ON d.id = u.dataset_id
        ON CONFLICT (run_id, dataset_id, direction) DO UPDATE SET dataset_version_id = EXCLUDED.dataset_version_id
        WHERE EXCLUDED.dataset_version_id IS NOT NULL AND EXCLUDED.dataset_version_id IS DISTINCT FROM x.dataset_version_id`,
@@ -315,7 +316,7 @@ export class LineageIngestRepository {
     if (edges.length === 0) return;
     await this.tx.query(
       `INSERT INTO lineage_edges AS e (job_id, dataset_id, direction, first_seen, last_seen)
-       SELECT * FROM json_to_recordset($1::json) AS u(job_id uuid, dataset_id uuid, direction text, first_seen timestamptz, last_seen timestamptz)
+       SELECT * FROM jsonb_to_recordset($1::jsonb) AS u(job_id uuid, dataset_id uuid, direction text, first_seen timestamptz, last_seen timestamptz)
        ON CONFLICT (job_id, direction, dataset_id) DO UPDATE SET
          first_seen = LEAST(e.first_seen, EXCLUDED.first_seen), last_seen = GREATEST(e.last_seen, EXCLUDED.last_seen)
        WHERE EXCLUDED.first_seen < e.first_seen OR EXCLUDED.last_seen > e.last_seen`,
@@ -338,7 +339,7 @@ export class LineageIngestRepository {
     const id = (d: DatasetKey) => ids.get(keyOf(d));
     await this.tx.query(
       `INSERT INTO lineage_column_edges AS c (output_dataset_id, output_field, input_dataset_id, input_field, transformations, masking, first_seen, last_seen)
-       SELECT * FROM json_to_recordset($1::json) AS u(output_dataset_id uuid, output_field text, input_dataset_id uuid, input_field text,
+       SELECT * FROM jsonb_to_recordset($1::jsonb) AS u(output_dataset_id uuid, output_field text, input_dataset_id uuid, input_field text,
                                                       transformations jsonb, masking boolean, first_seen timestamptz, last_seen timestamptz)
        ON CONFLICT (output_dataset_id, output_field, input_dataset_id, input_field) DO UPDATE SET
          transformations = CASE WHEN EXCLUDED.last_seen >= c.last_seen THEN EXCLUDED.transformations ELSE c.transformations END,
