@@ -121,6 +121,40 @@ describe('OpenLineage ingestion (POST /api/v1/lineage)', () => {
     assert.deepEqual(await Promise.all(tables.map(count)), before);
   });
 
+  it('leaves unchanged rows alone on a re-run, and still links the new run to them', async () => {
+    const inputs = [{ namespace: 'db', name: 'rerun_in', facets: { schema: schema(['id', 'INT']) } }];
+    const outputs = [{ namespace: 'db', name: 'rerun_out', facets: { schema: schema(['id', 'INT']) } }];
+    const rerun = (runId: string, time: string) => runEvent({ runId, type: 'COMPLETE', time, job: 'etl.rerun', inputs, outputs });
+    // xmin changes whenever a row is rewritten.
+    const versions = () =>
+      db.query<{ name: string; xmin: string; updated_at: Date }>(
+        `SELECT name, xmin::text, updated_at FROM lineage_datasets WHERE name LIKE 'rerun_%'
+         UNION ALL SELECT name, xmin::text, updated_at FROM lineage_jobs WHERE name = 'etl.rerun' ORDER BY 1`,
+      );
+    await post(rerun(randomUUID(), '2026-03-05T10:00:00Z'));
+    const first = await versions();
+    const second = randomUUID();
+    assert.deepEqual((await post(rerun(second, '2026-03-06T10:00:00Z'))).body, { accepted: 1, duplicates: 0 });
+    assert.deepEqual(await versions(), first, 'datasets and the job were not rewritten');
+    const io = await db.query<{ name: string; direction: string; current: boolean }>(
+      `SELECT d.name, x.direction, x.dataset_version_id = d.current_version_id AS current FROM lineage_run_io x
+       JOIN lineage_datasets d ON d.id = x.dataset_id WHERE x.run_id = $1 ORDER BY 1`,
+      [second],
+    );
+    assert.deepEqual(io, [
+      { name: 'rerun_in', direction: 'input', current: true },
+      { name: 'rerun_out', direction: 'output', current: true },
+    ]);
+    const [edge] = await db.query<{ last_seen: Date }>(
+      `SELECT max(e.last_seen) AS last_seen FROM lineage_edges e JOIN lineage_jobs j ON j.id = e.job_id WHERE j.name = 'etl.rerun'`,
+    );
+    assert.deepEqual(edge!.last_seen, new Date('2026-03-06T10:00:00Z'), 'the edges widened to the new run');
+    const [job] = await db.query<{ n: string }>(
+      `SELECT count(*) AS n FROM lineage_runs r JOIN lineage_jobs j ON j.id = r.job_id AND r.job_version_id = j.current_version_id WHERE j.name = 'etl.rerun'`,
+    );
+    assert.equal(job!.n, '2', 'both runs point at the job version');
+  });
+
   it('yields one correct run when COMPLETE arrives before START, hours apart', async () => {
     const runId = randomUUID();
     await post(runEvent({ runId, type: 'COMPLETE', time: '2026-03-03T14:00:00Z', outputs: [{ namespace: 'db', name: 'late' }] }));

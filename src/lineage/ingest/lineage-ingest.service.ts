@@ -3,7 +3,7 @@ import { CHARTER_CONFIG, type CharterConfig } from '../../config/config';
 import { AppError, ErrorCode } from '../../common/app-error';
 import { GroupCommitter } from '../../database/group-commit';
 import { TransactionHost } from '../../database/transaction-host';
-import { keyOf, mergePlans } from './ingest-batch';
+import { mergePlans } from './ingest-batch';
 import { planEvent, type IngestPlan } from './ingest-plan';
 import { LineageIngestRepository } from './lineage-ingest.repository';
 import { NamespaceDomains } from './namespace-domains';
@@ -78,8 +78,8 @@ export class LineageIngestService {
       const batch = mergePlans([...firsts.values()].filter((e) => fresh.has(e.plan.hash)).map((e) => e.plan));
 
       const datasetIds = await this.repository.upsertDatasets(batch.datasets, (ns) => this.domains.domainOf(ns));
-      await this.repository.upsertDatasetVersions(batch.datasetVersions, datasetIds);
-      await this.repository.refreshCurrentVersions([...new Set(batch.datasetVersions.map((v) => datasetIds.get(keyOf(v.dataset))!))]);
+      const versioned = await this.repository.upsertDatasetVersions(batch.datasetVersions, datasetIds);
+      await this.repository.refreshCurrentVersions(versioned);
       const jobIds = await this.repository.upsertJobs(batch.jobs, (ns) => this.domains.domainOf(ns));
       const versionIds = await this.repository.upsertJobVersions(batch.jobVersions, jobIds);
       await this.repository.upsertRuns(batch.runs, jobIds, versionIds);
