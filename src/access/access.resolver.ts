@@ -2,8 +2,8 @@ import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import type { Principal } from '../auth/principal';
 import { Requires } from '../authz/requires.decorator';
-import { AppError, requireUuid } from '../common/app-error';
-import { decodeCursor, encodeCursor, validatePageSize, type Connection } from '../common/graphql/pagination';
+import { requireUuid } from '../common/app-error';
+import { decodeTimeIdCursor, encodeTimeIdCursor, validatePageSize, type Connection } from '../common/graphql/pagination';
 import { AccessViewService } from './access-views.service';
 import {
   AccessChainArgs,
@@ -38,17 +38,14 @@ import type { AccessRule } from './rules/access-rules';
 
 /** Keyset cursor over (created_at or granted_at, id), newest first. */
 function readCursor(after: string | null | undefined): { at: string; id: string } | null {
-  if (!after) return null;
-  const [at, id] = decodeCursor(after).split('|');
-  if (!at || !id || Number.isNaN(Date.parse(at))) throw AppError.badInput('after', 'after is not a cursor returned by this API');
-  return { at, id: requireUuid('after', id) };
+  return after ? decodeTimeIdCursor(after) : null;
 }
 
 function page<R extends { id: string }, T>(rows: R[], first: number, at: (r: R) => Date, nodes: T[]): Connection<T> {
   const last = rows.slice(0, first).at(-1);
   return {
     nodes: nodes.slice(0, first),
-    pageInfo: { hasNextPage: rows.length > first, endCursor: last ? encodeCursor(`${at(last).toISOString()}|${last.id}`) : null },
+    pageInfo: { hasNextPage: rows.length > first, endCursor: last ? encodeTimeIdCursor(at(last), last.id) : null },
   };
 }
 

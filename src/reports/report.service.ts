@@ -3,7 +3,7 @@ import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } f
 import type { Principal } from '../auth/principal';
 import { AuthorizationService } from '../authz/authorization.service';
 import { AppError, ErrorCode, requireValidDate } from '../common/app-error';
-import { decodeCursor, encodeCursor, validatePageSize } from '../common/graphql/pagination';
+import { decodeTimeIdCursor, encodeTimeIdCursor, validatePageSize } from '../common/graphql/pagination';
 import { CHARTER_CONFIG, type CharterConfig } from '../config/config';
 import { TransactionHost } from '../database/transaction-host';
 import { GovernanceAuditService } from '../governance-audit/governance-audit.service';
@@ -46,7 +46,6 @@ export const MAX_PERIOD_DAYS = 732;
 const VISIBILITY_WAITS_MS = [0, 10, 25, 50, 100, 250, 500, 1000, 2000, 4000, 8000, 15000];
 const SCAN_LIMIT = 2000;
 const FILE_NAMES = { pdf: PACK_PDF, json: PACK_JSON, manifest: MANIFEST_JSON } as const;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Report jobs: requested through GraphQL, run one at a time in this process after the request
@@ -176,7 +175,7 @@ export class ReportService implements OnModuleInit, OnModuleDestroy {
     const hasNextPage = full || sourceHasMore;
     // A page cut short by the scan limit resumes after the last row scanned, not the last shown.
     const resumeAt = full ? rows.at(-1) : hasNextPage ? lastScanned : rows.at(-1);
-    return { rows, hasNextPage, endCursor: resumeAt ? encodeCursor(`${resumeAt.created_at.toISOString()}|${resumeAt.id}`) : null };
+    return { rows, hasNextPage, endCursor: resumeAt ? encodeTimeIdCursor(resumeAt.created_at, resumeAt.id) : null };
   }
 
   /** The report signing key's public half (PEM), for auditors who verify packs offline. */
@@ -311,8 +310,6 @@ export function parseModelTarget(target: string): { name: string; version: strin
 }
 
 function parseCursor(cursor: string): { createdAt: string; id: string } {
-  const [createdAt, id] = decodeCursor(cursor).split('|');
-  if (!createdAt || !id || Number.isNaN(Date.parse(createdAt)) || !UUID.test(id))
-    throw AppError.badInput('after', 'after is not a cursor returned by this API');
-  return { createdAt, id };
+  const { at, id } = decodeTimeIdCursor(cursor);
+  return { createdAt: at, id };
 }

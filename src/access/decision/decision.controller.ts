@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { CurrentPrincipal } from '../../auth/current-principal.decorator';
 import type { Principal } from '../../auth/principal';
 import { Requires } from '../../authz/requires.decorator';
-import { AppError } from '../../common/app-error';
+import { AppError, isUuid } from '../../common/app-error';
 import { principalLabel } from '../../governance-audit/principal-label';
 import { AccessIndex } from '../grants/access-index';
 import { ACCESS_ACTIONS, type AccessAction } from '../rules/access-rules';
@@ -16,8 +16,6 @@ export interface CheckAnswer {
   /** When allowed: the fields the grant covers; empty means the whole dataset. */
   fields: string[] | null;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The decision API for data platforms (warehouses, object stores): answered from memory. */
 @Controller('api/v1/authz')
@@ -66,7 +64,7 @@ function parse(body: unknown): { subject: string; dataset: string | { namespace:
   }
   const d = b['dataset'];
   let dataset: string | { namespace: string; name: string };
-  if (typeof d === 'string' && UUID.test(d)) dataset = d.toLowerCase();
+  if (typeof d === 'string' && isUuid(d)) dataset = d.toLowerCase();
   else if (
     d &&
     typeof d === 'object' &&

@@ -1,6 +1,6 @@
 import { ArgsType, Field, Int, ObjectType } from '@nestjs/graphql';
 import type { Type } from '@nestjs/common';
-import { AppError } from '../app-error';
+import { AppError, isUuid } from '../app-error';
 
 @ObjectType()
 export class PageInfo {
@@ -56,6 +56,18 @@ export function decodeCursor(cursor: string, field = 'after'): string {
   const raw = Buffer.from(cursor, 'base64url').toString('utf8');
   if (!raw.startsWith('c:')) throw AppError.badInput(field, `${field} is not a cursor returned by this API`);
   return raw.slice(2);
+}
+
+/** The keyset cursor of lists ordered by (time, id) descending: `<ISO time>|<id>`. */
+export function encodeTimeIdCursor(at: Date, id: string | number): string {
+  return encodeCursor(`${at.toISOString()}|${id}`);
+}
+
+/** Reads encodeTimeIdCursor's cursor whose id is a UUID; anything else is a BAD_USER_INPUT on `field`. */
+export function decodeTimeIdCursor(cursor: string, field = 'after'): { at: string; id: string } {
+  const [at, id] = decodeCursor(cursor, field).split('|');
+  if (!at || !id || Number.isNaN(Date.parse(at)) || !isUuid(id)) throw AppError.badInput(field, `${field} is not a cursor returned by this API`);
+  return { at, id };
 }
 
 /** Given `first + 1` rows, returns the page and its pageInfo. */

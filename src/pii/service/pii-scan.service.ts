@@ -5,7 +5,7 @@ import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } f
 import type { Principal } from '../../auth/principal';
 import { AuthorizationService } from '../../authz/authorization.service';
 import { AppError } from '../../common/app-error';
-import { decodeCursor, encodeCursor, validatePageSize } from '../../common/graphql/pagination';
+import { decodeTimeIdCursor, encodeTimeIdCursor, validatePageSize } from '../../common/graphql/pagination';
 import { CHARTER_CONFIG, type CharterConfig } from '../../config/config';
 import { TransactionHost } from '../../database/transaction-host';
 import { GovernanceAuditService } from '../../governance-audit/governance-audit.service';
@@ -35,7 +35,6 @@ export interface ScanPage {
 type ScanJob = Pick<ScanOptions, 'format' | 'full' | 'sampleRows' | 'seed'> & { format: Format };
 
 const MAX_SAMPLE_ROWS = 10_000_000;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Uploads, the scan job queue, and applying a finished scan to the dataset (tags, sensitivity). */
 @Injectable()
@@ -122,15 +121,13 @@ export class PiiScanService implements OnModuleInit, OnModuleDestroy {
     const dataset = await this.datasetFor(principal, 'pii.read', namespace, name);
     let cursor: { createdAt: string; id: string } | undefined;
     if (after) {
-      const [createdAt, id] = decodeCursor(after).split('|');
-      if (!createdAt || !id || Number.isNaN(Date.parse(createdAt)) || !UUID.test(id))
-        throw AppError.badInput('after', 'after is not a cursor returned by this API');
-      cursor = { createdAt, id };
+      const { at, id } = decodeTimeIdCursor(after);
+      cursor = { createdAt: at, id };
     }
     const rows = await this.repository.listScans(dataset.id, first + 1, cursor);
     const page = rows.slice(0, first);
     const last = page.at(-1);
-    return { rows: page, hasNextPage: rows.length > first, endCursor: last ? encodeCursor(`${last.created_at.toISOString()}|${last.id}`) : null };
+    return { rows: page, hasNextPage: rows.length > first, endCursor: last ? encodeTimeIdCursor(last.created_at, last.id) : null };
   }
 
   /** The dataset, if it exists and `permission` is granted in its domain; otherwise "not found". */

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Principal } from '../../auth/principal';
 import { AuthorizationService } from '../../authz/authorization.service';
 import { AppError, ErrorCode, requireValidDate } from '../../common/app-error';
-import { decodeCursor, encodeCursor, validatePageSize } from '../../common/graphql/pagination';
+import { decodeCursor, encodeTimeIdCursor, validatePageSize } from '../../common/graphql/pagination';
 import { CHARTER_CONFIG, type CharterConfig } from '../../config/config';
 import { TransactionHost } from '../../database/transaction-host';
 import { GovernanceAuditService } from '../../governance-audit/governance-audit.service';
@@ -117,7 +117,7 @@ export class PredictionsService {
     return {
       views: await this.views(principal, page, input.includePayloads),
       hasNextPage: rows.length > first,
-      endCursor: last ? encodeCursor(`${last.first_at.toISOString()}|${last.id}`) : null,
+      endCursor: last ? encodeTimeIdCursor(last.first_at, last.id) : null,
     };
   }
 

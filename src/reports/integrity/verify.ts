@@ -1,4 +1,5 @@
 import type { KeyObject } from 'node:crypto';
+import { isUuid } from '../../common/app-error';
 import { MANIFEST_JSON, PACK_JSON, PACK_PDF, manifestProblem, sha256, type SignedManifest } from './manifest';
 
 export type VerifiedFileKind = 'pdf' | 'json' | 'manifest' | 'unknown';
@@ -23,7 +24,6 @@ export type ManifestLookup = (by: { packHash: string } | { reportId: string }) =
 // parser, so a damaged file still gets an answer.
 const PDF_PACK_HASH_REF = /\/CharterPackHash (?:\(([0-9a-f]{64})\)|(\d+) 0 R)/;
 const HEX64 = /^[0-9a-f]{64}$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The pack hash recorded in a PDF's metadata, if it has one. */
 export function pdfPackHash(pdf: Buffer): string | null {
@@ -122,5 +122,5 @@ function packReportId(value: unknown): string | null {
   const v = value as { format?: unknown; cover?: { reportId?: unknown } };
   if (typeof v.format !== 'string' || !v.format.startsWith('charter-')) return null;
   const id = v.cover?.reportId;
-  return typeof id === 'string' && UUID.test(id) ? id : null;
+  return typeof id === 'string' && isUuid(id) ? id : null;
 }
